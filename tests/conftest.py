@@ -1,6 +1,9 @@
 """Fixtures every test can use: platform scope for test code, three ready actors, tenant clients."""
 
+import os
 from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from django.conf import settings
@@ -11,7 +14,28 @@ from apps.accounts.models import User
 from apps.tenants.models import Role, Tenant
 from tests.factories import MembershipFactory, TenantFactory
 
-DB_FIXTURES = {"db", "transactional_db", "live_server", "django_db_reset_sequences", "django_db_serialized_rollback"}
+# Playwright's sync API runs an event loop in the test thread; Django would then refuse ORM calls
+# from test code (factories, assertions) as "async unsafe". They are not concurrent here.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = Path("/usr/bin/chromium")  # Debian's package (.ci/run installs it); never `playwright install`
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+DB_FIXTURES = {
+    "db",
+    "transactional_db",
+    "live_server",
+    "django_db_reset_sequences",
+    "django_db_serialized_rollback",
+}
 
 
 def _set_bypass(value: str) -> None:
@@ -27,7 +51,9 @@ def _platform_scope_for_test_code(request):
     tasks run under `tenant_context`, where RLS shows one tenant only. The tenancy guard
     (TENANCY_STRICT) applies to test code too: query through `for_tenant()`.
     """
-    uses_db = request.node.get_closest_marker("django_db") is not None or DB_FIXTURES & set(request.fixturenames)
+    uses_db = request.node.get_closest_marker("django_db") is not None or DB_FIXTURES & set(
+        request.fixturenames
+    )
     if not uses_db:
         yield
         return
@@ -77,3 +103,33 @@ def actors(db) -> Actors:
     admin_a = MembershipFactory(tenant=tenant_a, role=Role.ADMIN).user
     staff_b = MembershipFactory(tenant=tenant_b, role=Role.ADMIN).user
     return Actors(tenant_a, tenant_b, agent_a, supervisor_a, admin_a, staff_b)
+
+
+@pytest.fixture(scope="session")
+def chromium_browser():
+    """Debian's Chromium driven by Playwright, shared by the session's browser tests."""
+    if not CHROMIUM.exists():
+        pytest.skip(f"{CHROMIUM} is not installed (apt-get install chromium; .ci/run does it)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def browser_page(chromium_browser):
+    """A fresh browser context (no cookies) and page for one test."""
+    context = chromium_browser.new_context(viewport={"width": 1280, "height": 800})
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def live_url(live_server, tenant: Tenant, path: str = "/") -> str:
+    """The URL of `path` on the tenant's host at the live server: http://<slug>.localhost:<port><path>.
+
+    Chromium resolves every *.localhost name to the loopback address the live server listens on.
+    """
+    return f"http://{tenant.slug}.{settings.BASE_DOMAIN}:{urlsplit(live_server.url).port}{path}"
