@@ -60,7 +60,7 @@ def die_with_parent() -> None:
 
 
 def start(name: str, command: list[str]) -> subprocess.Popen:
-    env = {**os.environ, "PYTHONUNBUFFERED": "1", "DJANGO_SETTINGS_MODULE": "config.settings.local"}
+    env = {"DJANGO_SETTINGS_MODULE": "config.settings.local", **os.environ, "PYTHONUNBUFFERED": "1"}
     # A session of its own: the terminal's Ctrl-C reaches only this script, which stops the
     # children in order and can tell a requested stop from a crash.
     return subprocess.Popen(
