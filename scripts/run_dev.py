@@ -19,7 +19,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 BIN = Path(PYTHON).parent
-PORT = 8000
+PORT = int(os.environ.get("BASE_PORT", "8000"))  # same variable as the settings' BASE_PORT
 STOP_GRACE_SECONDS = 15
 
 PROCESSES = {
