@@ -38,6 +38,8 @@ INSTALLED_APPS = [
     "apps.tenants",
     "apps.audit",
     "apps.api",
+    "apps.customers",
+    "apps.cases",
     "apps.web",
 ]
 
@@ -162,6 +164,26 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
 }
+
+# Receivers of domain events (apps/common/domain_events.py), called in the publishing transaction.
+DOMAIN_EVENT_HANDLERS: list[str] = []
+
+# Case attachments (apps/cases/attachments.py): largest accepted file and the allowed types.
+ATTACHMENT_MAX_BYTES = env.int("ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)
+ATTACHMENT_ALLOWED_TYPES = env.list(
+    "ATTACHMENT_ALLOWED_TYPES",
+    default=[
+        "application/pdf",
+        "image/png",
+        "image/jpeg",
+        "image/gif",
+        "image/webp",
+        "text/plain",
+        "text/csv",
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ],
+)
 
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=REDIS_URL)
 CELERY_RESULT_BACKEND = None
