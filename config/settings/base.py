@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "apps.customers",
     "apps.cases",
     "apps.web",
+    "apps.sla",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,126 @@
+"""Reads for the SLA app: calendars as arithmetic snapshots, the policy a case gets, the matrix."""
+
+from collections.abc import Iterable
+from datetime import time
+
+from django.core.cache import cache
+from django.db.models import Count, Prefetch, QuerySet
+
+from apps.sla.business_time import CalendarSnapshot, end_minutes_of, minutes_of
+from apps.sla.defaults import DEFAULT_OPENING_HOURS
+from apps.sla.models import BusinessCalendar, CalendarClosure, EscalationLevel, OpeningPeriod, SlaPolicy
+from apps.sla.policies import EffectivePolicy, combine_policies
+from apps.tenants.models import Tenant
+
+SNAPSHOT_CACHE_SECONDS = 600
+
+
+def snapshot_cache_key(tenant_id: int, calendar_id: int | None) -> str:
+    return f"sla:calendar-snapshot:v1:{tenant_id}:{calendar_id or 'default'}"
+
+
+def snapshot_of(calendar: BusinessCalendar) -> CalendarSnapshot:
+    """The arithmetic's view of one calendar (reads its periods and closures)."""
+    weekly: list[list[tuple[int, int]]] = [[] for _ in range(7)]
+    for period in calendar.periods.all():
+        weekly[period.weekday].append((minutes_of(period.start), end_minutes_of(period.end)))
+    zone = calendar.zone
+    return CalendarSnapshot(
+        time_zone=calendar.time_zone,
+        weekly_hours=tuple(tuple(day) for day in weekly),
+        country=calendar.country,
+        subdivision=calendar.subdivision,
+        closures=tuple(closure.local_range(zone) for closure in calendar.closures.all()),
+        calendar_id=calendar.pk,
+        name=calendar.name,
+    )
+
+
+def builtin_snapshot(tenant: Tenant) -> CalendarSnapshot:
+    """Office hours in the tenant's zone, for a tenant that has no calendar at all."""
+    weekly = [[] for _ in range(7)]
+    for weekday, periods in DEFAULT_OPENING_HOURS.items():
+        weekly[weekday] = [(minutes_of(start), end_minutes_of(end)) for start, end in periods]
+    return CalendarSnapshot(
+        time_zone=tenant.time_zone,
+        weekly_hours=tuple(tuple(day) for day in weekly),
+        name="Built-in office hours",
+    )
+
+
+def calendar_snapshot(*, tenant: Tenant, calendar_id: int | None = None) -> CalendarSnapshot:
+    """The snapshot of a tenant's calendar (its default one when `calendar_id` is None). Cached.
+
+    Services that change a calendar drop its cache entries on commit. A calendar id that is not
+    the tenant's falls back to the default calendar, as a policy whose calendar is gone would.
+    """
+    key = snapshot_cache_key(tenant.pk, calendar_id)
+    snapshot = cache.get(key)
+    if snapshot is None:
+        snapshot = _load_snapshot(tenant, calendar_id)
+        cache.set(key, snapshot, SNAPSHOT_CACHE_SECONDS)
+    return snapshot
+
+
+def _load_snapshot(tenant: Tenant, calendar_id: int | None) -> CalendarSnapshot:
+    calendars = BusinessCalendar.objects.for_tenant(tenant).prefetch_related("periods", "closures")
+    calendar = None
+    if calendar_id is not None:
+        calendar = calendars.filter(pk=calendar_id).first()
+    if calendar is None:
+        calendar = calendars.filter(is_default=True).first()
+    return snapshot_of(calendar) if calendar is not None else builtin_snapshot(tenant)
+
+
+def calendars_of_tenant(*, tenant: Tenant) -> QuerySet[BusinessCalendar]:
+    return (
+        BusinessCalendar.objects.for_tenant(tenant)
+        .annotate(policy_count=Count("policies", distinct=True))
+        .prefetch_related(Prefetch("periods", queryset=OpeningPeriod.objects.for_tenant(tenant)))
+        .order_by("-is_default", "name")
+    )
+
+
+def default_calendar(*, tenant: Tenant) -> BusinessCalendar | None:
+    return BusinessCalendar.objects.for_tenant(tenant).filter(is_default=True).first()
+
+
+def calendar_closures(*, tenant: Tenant, calendar: BusinessCalendar) -> QuerySet[CalendarClosure]:
+    return (
+        CalendarClosure.objects.for_tenant(tenant)
+        .filter(calendar=calendar)
+        .order_by("start_date", "start_time")
+    )
+
+
+def opening_hours_by_weekday(calendar: BusinessCalendar) -> dict[int, list[tuple[time, time]]]:
+    hours: dict[int, list[tuple[time, time]]] = {weekday: [] for weekday in range(7)}
+    for period in calendar.periods.all():
+        hours[period.weekday].append((period.start, period.end))
+    return hours
+
+
+def policies_of_tenant(*, tenant: Tenant) -> QuerySet[SlaPolicy]:
+    """Every policy in the order `policy_for` considers them (the fallback last)."""
+    return (
+        SlaPolicy.objects.for_tenant(tenant)
+        .select_related("calendar")
+        .order_by("is_fallback", "position", "id")
+    )
+
+
+def policy_for(
+    *,
+    tenant: Tenant,
+    kind: str = "",
+    priority: str = "",
+    channel: str = "",
+    tags: Iterable[str] | None = None,
+) -> EffectivePolicy:
+    """The targets a case with these attributes gets (see `apps.sla.policies` for the rules)."""
+    policies = policies_of_tenant(tenant=tenant).filter(is_active=True)
+    return combine_policies(policies, kind=kind, priority=priority, channel=channel, tags=tags)
+
+
+def escalation_matrix(*, tenant: Tenant) -> list[EscalationLevel]:
+    return list(EscalationLevel.objects.for_tenant(tenant).select_related("user").order_by("level"))
