@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from apps.accounts.models import User
 from apps.audit.services import audit_record
+from apps.message_templates.services import template_install_defaults
 from apps.sla.services import sla_install_defaults
 from apps.tenants.context import system_context
 from apps.tenants.models import ApiKey, ApiScope, Domain, Membership, Role, Tenant
@@ -31,6 +32,7 @@ def tenant_create(*, slug: str, name: str, time_zone: str = "UTC", default_local
         Domain.objects.create(tenant=tenant, host=f"{slug}.{settings.BASE_DOMAIN}", is_primary=True)
         audit_record(tenant=tenant, actor=None, action="tenant.created", target=tenant, changes={"slug": slug})
         sla_install_defaults(tenant=tenant)
+        template_install_defaults(tenant=tenant)
     return tenant
 
 

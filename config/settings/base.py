@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "apps.cases",
     "apps.web",
     "apps.sla",
+    "apps.message_templates",
 ]
 
 MIDDLEWARE = [
@@ -135,6 +136,9 @@ STORAGES = {
 
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Tidings <no-reply@tidings.localhost>")
+
+# Template lint warns when an SMS variant, rendered with sample data, needs more segments than this.
+SMS_MAX_SEGMENTS = env.int("SMS_MAX_SEGMENTS", default=3)
 
 # Tenancy guard: a query on a tenant-owned table without a tenant filter raises (tests, development)
 # or is logged (production). See apps/tenants/managers.py.
