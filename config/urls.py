@@ -11,3 +11,8 @@ urlpatterns = [
 ]
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+handler400 = "apps.web.error_views.bad_request"
+handler403 = "apps.web.error_views.permission_denied"
+handler404 = "apps.web.error_views.page_not_found"
+handler500 = "apps.web.error_views.server_error"

@@ -39,3 +39,17 @@ class MembershipFactory(factory.django.DjangoModelFactory):
     tenant = factory.SubFactory(TenantFactory)
     user = factory.SubFactory(UserFactory)
     role = Role.AGENT
+
+
+def make_api_key(
+    tenant: Tenant, scopes: tuple[str, ...] = ("read", "write", "events"), name: str = "Test key"
+):
+    """An API key of `tenant` through the real service: returns (ApiKey row, full key for the header)."""
+    from apps.tenants.services import api_key_create
+
+    return api_key_create(tenant=tenant, actor=None, name=name, scopes=list(scopes))
+
+
+def bearer(full_key: str) -> dict[str, str]:
+    """Test-client keyword arguments that send the key: client.get(url, **bearer(key))."""
+    return {"HTTP_AUTHORIZATION": f"Bearer {full_key}"}

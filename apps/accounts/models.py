@@ -23,7 +23,9 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     email = models.EmailField(unique=True)
     full_name = models.CharField(max_length=200)
-    time_zone = models.CharField(max_length=64, blank=True, help_text="Shown times use this zone; blank: tenant's.")
+    time_zone = models.CharField(
+        max_length=64, blank=True, help_text="Shown times use this zone; blank: tenant's."
+    )
     is_active = models.BooleanField(default=True)
     is_staff = models.BooleanField(default=False, help_text="Platform operator (not a tenant role).")
     date_joined = models.DateTimeField(auto_now_add=True)

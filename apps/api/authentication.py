@@ -54,7 +54,10 @@ class ApiKeyAuthentication(authentication.BaseAuthentication):
         if not api_key.is_active:
             raise exceptions.AuthenticationFailed("This API key has been revoked.")
         now = timezone.now()
-        if api_key.last_used_at is None or (now - api_key.last_used_at).total_seconds() > LAST_USED_RESOLUTION_SECONDS:
+        if (
+            api_key.last_used_at is None
+            or (now - api_key.last_used_at).total_seconds() > LAST_USED_RESOLUTION_SECONDS
+        ):
             ApiKey.objects.for_tenant(tenant).filter(pk=api_key.pk).update(last_used_at=now)
         return ApiKeyPrincipal(api_key), api_key
 
@@ -83,7 +86,8 @@ class ApiKeyAuthenticationScheme(OpenApiAuthenticationExtension):
             "type": "http",
             "scheme": "bearer",
             "bearerFormat": "tdk_<prefix>_<secret>",
-            "description": "A tenant API key, created under Settings → API keys or `manage.py create_api_key`.",
+            "description": "A tenant API key, created under Settings → API keys "
+            "or with `manage.py create_api_key`.",
         }
 
 

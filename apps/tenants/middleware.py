@@ -3,10 +3,11 @@
 from collections.abc import Callable
 
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.http.request import split_domain_port
+from django.shortcuts import render
 
+from apps.api.errors import error_body
 from apps.tenants.context import tenant_context
 from apps.tenants.selectors import membership_for_user, tenant_for_host
 
@@ -30,6 +31,9 @@ class TenantMiddleware:
         if tenant is None:
             if request.path.startswith(HOSTLESS_PATHS):
                 return self.get_response(request)
+            if request.path.startswith("/api/"):
+                body = error_body("unknown_host", f"No Tidings workspace is served at {host}.")
+                return JsonResponse(body, status=404)
             return render(request, "tenants/unknown_host.html", {"host": host}, status=404)
 
         with tenant_context(tenant):

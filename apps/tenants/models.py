@@ -5,6 +5,7 @@ import zoneinfo
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.core.exceptions import ValidationError
+from django.core.files import File
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 
@@ -18,17 +19,52 @@ def validate_time_zone(value: str) -> None:
         raise ValidationError(f"“{value}” is not a known time zone (e.g. Europe/Berlin).")
 
 
+MAX_LOGO_BYTES = 512 * 1024
+# Raster formats only, recognised by their first bytes: an SVG could carry script.
+LOGO_SIGNATURES = {
+    b"\x89PNG\r\n\x1a\n": "png",
+    b"\xff\xd8\xff": "jpg",
+    b"GIF87a": "gif",
+    b"GIF89a": "gif",
+}
+
+
+def logo_extension(file: File) -> str:
+    """The file's image type (png, jpg, gif, webp), judged by its content; raises if not one of them."""
+    if file.size is not None and file.size > MAX_LOGO_BYTES:
+        raise ValidationError(
+            f"The logo is {file.size // 1024} KB; the limit is {MAX_LOGO_BYTES // 1024} KB."
+        )
+    file.seek(0)
+    head = file.read(16)
+    file.seek(0)
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return "webp"
+    for signature, extension in LOGO_SIGNATURES.items():
+        if head.startswith(signature):
+            return extension
+    raise ValidationError("The logo must be a PNG, JPEG, GIF or WebP image.")
+
+
+def validate_logo(file: File) -> None:
+    logo_extension(file)
+
+
 class Tenant(models.Model):
     """A company using Tidings. Platform-level table: not itself tenant-owned."""
 
     slug = models.SlugField(
         max_length=40,
         unique=True,
-        validators=[RegexValidator(r"^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$", "Lowercase letters, digits and hyphens.")],
+        validators=[
+            RegexValidator(r"^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$", "Lowercase letters, digits and hyphens.")
+        ],
     )
     name = models.CharField(max_length=200)
-    display_name = models.CharField(max_length=200, blank=True, help_text="Shown to customers; defaults to name.")
-    logo = models.FileField(upload_to="tenant-logos/", blank=True)
+    display_name = models.CharField(
+        max_length=200, blank=True, help_text="Shown to customers; defaults to name."
+    )
+    logo = models.FileField(upload_to="tenant-logos/", blank=True, validators=[validate_logo])
     brand_colour = models.CharField(
         max_length=7,
         default="#2563eb",
@@ -93,7 +129,9 @@ class Membership(TenantOwnedModel):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["tenant", "user"], name="membership_unique_user_per_tenant")]
+        constraints = [
+            models.UniqueConstraint(fields=["tenant", "user"], name="membership_unique_user_per_tenant")
+        ]
         indexes = [models.Index(fields=["tenant", "role"], name="membership_tenant_role")]
 
     def __str__(self) -> str:
@@ -118,7 +156,9 @@ class ApiKey(TenantOwnedModel):
     """A per-tenant API key. Only a SHA-256 of the secret is stored; the whole key is shown once."""
 
     name = models.CharField(max_length=100)
-    prefix = models.CharField(max_length=16, unique=True, help_text="Public part of the key, used to find it.")
+    prefix = models.CharField(
+        max_length=16, unique=True, help_text="Public part of the key, used to find it."
+    )
     secret_hash = models.CharField(max_length=64)
     scopes = ArrayField(models.CharField(max_length=20, choices=ApiScope.choices), default=list)
     created_by = models.ForeignKey(

@@ -110,9 +110,11 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "web:login"
 LOGIN_REDIRECT_URL = "web:home"
 LOGOUT_REDIRECT_URL = "web:login"
-# Failed staff sign-ins allowed per (tenant, email) and per IP before a cool-down.
+# Failed staff sign-ins allowed per (tenant, email) before a cool-down of the window.
 LOGIN_THROTTLE_ATTEMPTS = env.int("LOGIN_THROTTLE_ATTEMPTS", default=5)
 LOGIN_THROTTLE_WINDOW_SECONDS = env.int("LOGIN_THROTTLE_WINDOW_SECONDS", default=900)
+# Failed sign-ins allowed per client IP (across accounts) in the same window; higher, as offices share an IP.
+LOGIN_THROTTLE_IP_ATTEMPTS = env.int("LOGIN_THROTTLE_IP_ATTEMPTS", default=50)
 
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=60 * 60 * 12)
@@ -161,7 +163,8 @@ REST_FRAMEWORK = {
 SPECTACULAR_SETTINGS = {
     "TITLE": "Tidings API",
     "DESCRIPTION": "Cases, customers, orders and event intake for one Tidings tenant. "
-    "Authenticate with `Authorization: Bearer <api key>`; the tenant is the key's tenant and must match the host.",
+    "Authenticate with `Authorization: Bearer <api key>`; "
+    "the tenant is the key's tenant and must match the host.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",
