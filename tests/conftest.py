@@ -1,6 +1,8 @@
 """Fixtures every test can use: platform scope for test code, three ready actors, tenant clients."""
 
+import hashlib
 import os
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -63,11 +65,16 @@ def _platform_scope_for_test_code(request):
     _set_bypass("")
 
 
+# Counters (throttles) outlive a test run in Redis; a fresh run must not inherit the last one's.
+_RUN_ID = uuid.uuid4().hex[:8]
+
+
 @pytest.fixture(autouse=True)
 def _isolated_cache(settings, request):
     """Each test gets its own cache key space in the real Redis (throttles, sessions)."""
+    test_id = hashlib.sha256(request.node.nodeid.encode()).hexdigest()[:16]
     settings.CACHES = {
-        "default": {**settings.CACHES["default"], "KEY_PREFIX": f"test:{request.node.nodeid}"},
+        "default": {**settings.CACHES["default"], "KEY_PREFIX": f"test:{_RUN_ID}:{test_id}"},
     }
 
 
