@@ -3,11 +3,12 @@
 # environment (README, Configuration).
 FROM python:3.11-slim
 
+# PYTHONPATH: import the project from /app, where templates and static files live next to the code
+# (`pip install .` below is for the dependencies; BASE_DIR must be /app, not site-packages).
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     PIP_NO_CACHE_DIR=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1 \
-    # Import the project from /app (templates, static and locale live next to the code).
     PYTHONPATH=/app \
     DJANGO_SETTINGS_MODULE=config.settings.production
 
