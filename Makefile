@@ -29,7 +29,8 @@ venv: $(STAMP)
 # Reinstalls only when pyproject.toml is newer than the stamp.
 $(STAMP): pyproject.toml
 	@if [ -z "$(PYTHON)" ] || ! "$(PYTHON)" -c '$(IS_311)' >/dev/null 2>&1; then \
-		echo "make: Tidings needs Python 3.11 or newer; none found on PATH (tried python3.14 ... python3.11, python3)." >&2; \
+		echo "make: Tidings needs Python 3.11 or newer;" \
+			"$(if $(PYTHON),'$(PYTHON)' is not one,none found on PATH (tried python3.14 ... python3.11, python3))." >&2; \
 		echo "      Install one, or point to it: make PYTHON=/path/to/python3.11 $(MAKECMDGOALS)" >&2; \
 		exit 1; fi
 	@if ! $(PY) -c '$(IS_311)' >/dev/null 2>&1; then \
