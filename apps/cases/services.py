@@ -186,6 +186,8 @@ def _customer_channel(customer: Customer) -> str:
 
 
 def _refuse_unreachable(customer: Customer, channel: str) -> None:
+    if channel == Channel.PORTAL:
+        return  # the customer's own inbox: no address or consent involved
     if channel in SENT_CHANNELS and channel not in customer_reachable_channels(customer=customer):
         raise ValidationError(
             {
@@ -314,7 +316,8 @@ def case_open(
         order=order,
         tags=normalize_tags(tags),
     )
-    case.full_clean(
+    # Choices and lengths; relations were checked above and the counter makes the number unique.
+    case.clean_fields(
         exclude=["tenant", "customer", "team", "assignee", "order", "search_vector", "priority_rank"]
     )
     case.save()

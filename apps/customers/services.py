@@ -55,8 +55,9 @@ CUSTOMER_UPDATABLE_FIELDS = frozenset(
 
 
 def _full_clean(instance: Any, *, exclude: Iterable[str] = ()) -> None:
-    """Model validation (choices, validators, unique and check constraints) with the tenant given."""
-    instance.full_clean(exclude=["tenant", "search_text", "search_vector", *exclude])
+    """Model validation: choices, validators, and the unique and check constraints (which Django
+    checks only when none of their fields is excluded, so `tenant` stays in)."""
+    instance.full_clean(exclude=["search_text", "search_vector", *exclude])
 
 
 def _clean_customer_fields(customer: Customer) -> None:
