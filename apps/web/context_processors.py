@@ -1,6 +1,6 @@
 from django.http import HttpRequest
 
-from apps.web.navigation import NAVIGATION, links_for
+from apps.web import navigation
 
 
 def _ink_on(hex_colour: str) -> str:
@@ -20,5 +20,5 @@ def tenant_shell(request: HttpRequest) -> dict:
         "tenant": tenant,
         "membership": membership,
         "brand_ink": _ink_on(tenant.brand_colour) if tenant else "#ffffff",
-        "navigation": links_for(NAVIGATION, membership=membership, path=request.path),
+        "navigation": navigation.links_for(navigation.NAVIGATION, membership=membership, path=request.path),
     }

@@ -23,15 +23,15 @@ from apps.tenants.services import (
     membership_reactivate,
     tenant_update_settings,
 )
+from apps.web import navigation
 from apps.web.decorators import staff_required
 from apps.web.forms import ApiKeyCreateForm, MemberInviteForm, MemberRoleForm, TenantSettingsForm
-from apps.web.navigation import SETTINGS_TABS, links_for
 
 admin_required = staff_required(role=Role.ADMIN)
 
 
 def _render(request: HttpRequest, template: str, context: dict, status: int = 200) -> HttpResponse:
-    tabs = links_for(SETTINGS_TABS, membership=request.membership, path=request.path)
+    tabs = navigation.links_for(navigation.SETTINGS_TABS, membership=request.membership, path=request.path)
     return render(request, template, {"settings_tabs": tabs, **context}, status=status)
 
 
