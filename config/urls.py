@@ -8,6 +8,7 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("api/v1/", include("apps.api.urls")),
     path("", include("apps.web.urls")),
+    path("", include("apps.notifications.urls")),  # /app/dev-outbox/ and /webhooks/...
 ]
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

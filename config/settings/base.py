@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "apps.cases",
     "apps.web",
     "apps.sla",
+    "apps.notifications",
     "apps.message_templates",
 ]
 
@@ -141,6 +142,33 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Tidings <no-reply@tiding
 
 # Template lint warns when an SMS variant, rendered with sample data, needs more segments than this.
 SMS_MAX_SEGMENTS = env.int("SMS_MAX_SEGMENTS", default=3)
+
+# Notification channels (apps/notifications, docs/notifications.md).
+# Every provider call (anymail ESP, Twilio) gives up after this many seconds.
+NOTIFY_HTTP_TIMEOUT_SECONDS = env.float("NOTIFY_HTTP_TIMEOUT_SECONDS", default=10.0)
+# True: email/SMS/voice without configured provider credentials go to the dev outbox (/app/dev-outbox/).
+DEV_OUTBOX = env.bool("DEV_OUTBOX", default=False)
+# Replies come back to reply+<token>@<domain of this address> (configure the ESP's inbound domain).
+NOTIFY_REPLY_TO_ADDRESS = env("NOTIFY_REPLY_TO_ADDRESS", default="reply@tidings.localhost")
+# Scheme of the callback URLs given to providers (https://<tenant host>/webhooks/...).
+PUBLIC_URL_SCHEME = env("PUBLIC_URL_SCHEME", default="https")
+ANYMAIL = {
+    "REQUESTS_TIMEOUT": NOTIFY_HTTP_TIMEOUT_SECONDS,
+    **{
+        key: value
+        for key, value in {
+            "POSTMARK_SERVER_TOKEN": env("POSTMARK_SERVER_TOKEN", default=""),
+            "POSTMARK_API_URL": env("POSTMARK_API_URL", default=""),
+            "WEBHOOK_SECRET": env("ANYMAIL_WEBHOOK_SECRET", default=""),  # "user:password" for webhooks
+        }.items()
+        if value
+    },
+    **env.json("ANYMAIL", default={}),  # any other ESP's settings, as JSON
+}
+TWILIO_ACCOUNT_SID = env("TWILIO_ACCOUNT_SID", default="")
+TWILIO_AUTH_TOKEN = env("TWILIO_AUTH_TOKEN", default="")
+TWILIO_FROM_NUMBER = env("TWILIO_FROM_NUMBER", default="")
+TWILIO_API_BASE = env("TWILIO_API_BASE", default="")  # e.g. http://127.0.0.1:8026 for tests/fakes/twilio.py
 
 # Tenancy guard: a query on a tenant-owned table without a tenant filter raises (tests, development)
 # or is logged (production). See apps/tenants/managers.py.

@@ -1,0 +1,21 @@
+from django.urls import path
+
+from apps.notifications import views, webhooks
+
+app_name = "notifications"
+
+urlpatterns = [
+    path("app/dev-outbox/", views.dev_outbox, name="dev_outbox"),
+    path("app/dev-outbox/<int:message_id>/", views.dev_outbox_detail, name="dev_outbox_detail"),
+    path("app/dev-outbox/clear/", views.dev_outbox_clear_view, name="dev_outbox_clear"),
+    path(
+        "webhooks/email/postmark/tracking/",
+        webhooks.PostmarkTrackingWebhook.as_view(),
+        name="postmark_tracking",
+    ),
+    path(
+        "webhooks/email/postmark/inbound/", webhooks.PostmarkInboundWebhook.as_view(), name="postmark_inbound"
+    ),
+    path("webhooks/twilio/status/", webhooks.twilio_status, name="twilio_status"),
+    path("webhooks/twilio/sms/", webhooks.twilio_inbound_sms, name="twilio_inbound_sms"),
+]

@@ -1,0 +1,1 @@
+"""Fake provider HTTP servers (Postmark-compatible ESP, Twilio) for tests, integration runs and benchmarks."""

@@ -1,0 +1,2 @@
+from tests.fakes.fixtures import fake_esp, fake_twilio  # noqa: F401  (fixtures for this package)
+from tests.notifications.webhook_calls import webhook_secrets  # noqa: F401
