@@ -22,7 +22,11 @@ class ChainReport:
 
 
 def audit_events_for_target(*, tenant: Tenant, target_type: str, target_id: str) -> QuerySet[AuditEvent]:
-    return AuditEvent.objects.for_tenant(tenant).filter(target_type=target_type, target_id=target_id).order_by("seq")
+    return (
+        AuditEvent.objects.for_tenant(tenant)
+        .filter(target_type=target_type, target_id=target_id)
+        .order_by("seq")
+    )
 
 
 def audit_chain_verify(*, tenant: Tenant, batch_size: int = 5000) -> ChainReport:
@@ -31,7 +35,9 @@ def audit_chain_verify(*, tenant: Tenant, batch_size: int = 5000) -> ChainReport
     events = AuditEvent.objects.for_tenant(tenant).order_by("seq").iterator(chunk_size=batch_size)
     for event in events:
         if event.seq != expected_seq:
-            return ChainReport(tenant.slug, checked, event.seq, f"expected seq {expected_seq}, found {event.seq}")
+            return ChainReport(
+                tenant.slug, checked, event.seq, f"expected seq {expected_seq}, found {event.seq}"
+            )
         if event.prev_hash != prev_hash:
             return ChainReport(tenant.slug, checked, event.seq, "prev_hash does not match the previous row")
         recomputed = event_hash(
@@ -48,6 +54,8 @@ def audit_chain_verify(*, tenant: Tenant, batch_size: int = 5000) -> ChainReport
             prev_hash=event.prev_hash,
         )
         if recomputed != event.hash:
-            return ChainReport(tenant.slug, checked, event.seq, "content does not match its hash (row altered)")
+            return ChainReport(
+                tenant.slug, checked, event.seq, "content does not match its hash (row altered)"
+            )
         prev_hash, expected_seq, checked = event.hash, expected_seq + 1, checked + 1
     return ChainReport(tenant.slug, checked)
