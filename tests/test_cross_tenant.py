@@ -1,0 +1,197 @@
+"""Cross-tenant access to every staff page (/app/) and API endpoint (/api/v1/).
+
+Every URL pattern under those prefixes must be listed in REGISTRY below, saying how to build its
+URL for an object of tenant A and what kind of URL it is; an unlisted pattern fails
+`test_every_app_and_api_url_is_in_the_registry`, which prints the line to add. Then, for each entry:
+
+- a page: tenant B's staff member (an admin there), signed in on tenant A's host, is sent to the
+  sign-in page; if the URL names an object of tenant A, the same URL on tenant B's own host is 404;
+- an API endpoint: tenant B's API key (every scope) and tenant B's staff session on tenant A's host
+  get 401; if the URL names an object of tenant A, tenant B's key on tenant B's host gets 404;
+- as a control, tenant A's own admin (page) or key (API) does NOT get 404 there, which proves the
+  builder made a real URL of a real object.
+
+Adding an entry is one line. The builder gets the `actors` fixture (tests/conftest.py) and returns a
+path; create tenant A's object in it with your factory:
+
+    "app/cases/<int:pk>/": object_page(lambda a: f"/app/cases/{CaseFactory(tenant=a.tenant_a).pk}/"),
+    "app/cases/<int:pk>/close/": object_page(lambda a: f"/app/cases/{case_of(a).pk}/close/", "post"),
+    "api/v1/cases/": api("/api/v1/cases/"),
+    "api/v1/cases/<int:pk>/": object_api(lambda a: f"/api/v1/cases/{case_of(a).pk}/"),
+    "app/password/reset/": public("the sign-in flow is open to anyone"),
+"""
+
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from tests.conftest import Actors, client_for
+from tests.factories import bearer, make_api_key
+
+CHECKED_PREFIXES = ("app/", "api/v1/")
+
+UrlBuilder = Callable[[Actors], str] | str
+
+
+@dataclass(frozen=True)
+class Probe:
+    kind: str  # "page", "api" or "public"
+    url: UrlBuilder | None = None
+    method: str = "get"
+    names_object: bool = False  # the URL points at one object of tenant A
+    why_public: str = ""
+
+    def build(self, actors: Actors) -> str:
+        return self.url(actors) if callable(self.url) else self.url
+
+
+def page(url: UrlBuilder, method: str = "get") -> Probe:
+    """A staff page that shows the host tenant's own data (a list, a form)."""
+    return Probe("page", url, method)
+
+
+def object_page(url: UrlBuilder, method: str = "get") -> Probe:
+    """A staff page or action about one object of tenant A."""
+    return Probe("page", url, method, names_object=True)
+
+
+def api(url: UrlBuilder, method: str = "get") -> Probe:
+    """An API endpoint over the caller's tenant (a collection, `me`)."""
+    return Probe("api", url, method)
+
+
+def object_api(url: UrlBuilder, method: str = "get") -> Probe:
+    """An API endpoint about one object of tenant A."""
+    return Probe("api", url, method, names_object=True)
+
+
+def public(why: str) -> Probe:
+    """Open to anyone on purpose (say why); nothing to check across tenants."""
+    return Probe("public", why_public=why)
+
+
+def _member_of_a(actors: Actors) -> int:
+    return actors.agent_a.memberships.get().pk
+
+
+def _key_of_a(actors: Actors) -> int:
+    return make_api_key(actors.tenant_a, name="Tenant A's key")[0].pk
+
+
+REGISTRY: dict[str, Probe] = {
+    # ---- apps/web: shell, sign-in, tenant settings
+    "app/": page("/app/"),
+    "app/login/": public("the sign-in page must be reachable before signing in"),
+    "app/logout/": public("signing out only ends the caller's own session"),
+    "app/password/reset/": public("password reset is part of signing in"),
+    "app/password/reset/sent/": public("password reset is part of signing in"),
+    "app/password/reset/<uidb64>/<token>/": public("guarded by its one-time token (tested in tests/web)"),
+    "app/password/reset/complete/": public("password reset is part of signing in"),
+    "app/settings/": page("/app/settings/"),
+    "app/settings/members/": page("/app/settings/members/"),
+    "app/settings/members/<int:pk>/role/": object_page(
+        lambda a: f"/app/settings/members/{_member_of_a(a)}/role/", "post"
+    ),
+    "app/settings/members/<int:pk>/deactivate/": object_page(
+        lambda a: f"/app/settings/members/{_member_of_a(a)}/deactivate/", "post"
+    ),
+    "app/settings/members/<int:pk>/reactivate/": object_page(
+        lambda a: f"/app/settings/members/{_member_of_a(a)}/reactivate/", "post"
+    ),
+    "app/settings/api-keys/": page("/app/settings/api-keys/"),
+    "app/settings/api-keys/<int:pk>/revoke/": object_page(
+        lambda a: f"/app/settings/api-keys/{_key_of_a(a)}/revoke/", "post"
+    ),
+    # ---- apps/api: platform endpoints
+    "api/v1/schema/": public("the API description is public documentation"),
+    "api/v1/docs/": public("the API description is public documentation"),
+    "api/v1/redoc/": public("the API description is public documentation"),
+    "api/v1/me/": api("/api/v1/me/"),
+}
+
+
+def _walk(patterns: list, prefix: str = "") -> Iterator[str]:
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            yield from _walk(pattern.url_patterns, prefix + str(pattern.pattern))
+        elif isinstance(pattern, URLPattern):
+            yield prefix + str(pattern.pattern)
+
+
+def checked_routes() -> set[str]:
+    return {route for route in _walk(get_resolver().url_patterns) if route.startswith(CHECKED_PREFIXES)}
+
+
+def _suggested_entry(route: str) -> str:
+    """A starting point for the missing line (fix the kind, builder and method as needed)."""
+    kind = "api" if route.startswith("api/") else "page"
+    path = route.replace("^", "").replace("$", "")  # DRF routers give regex routes: api/v1/^cases/$
+    path = re.sub(r"\(\?P<(\w+)>[^)]*\)|<(?:\w+:)?(\w+)>", lambda m: f"{{{m[1] or m[2]}_of_tenant_a}}", path)
+    if path == route.replace("^", "").replace("$", ""):
+        return f'    "{route}": {kind}("/{path}"),'
+    return f'    "{route}": object_{kind}(lambda a: f"/{path}"),  # build the object with your factory'
+
+
+def test_every_app_and_api_url_is_in_the_registry():
+    missing = sorted(checked_routes() - set(REGISTRY))
+    lines = "\n".join(_suggested_entry(route) for route in missing)
+    assert not missing, (
+        f"{len(missing)} URL pattern(s) under /app/ or /api/v1/ have no cross-tenant check. "
+        f"Add each to REGISTRY in tests/test_cross_tenant.py (see its docstring), e.g.:\n{lines}"
+    )
+
+
+def test_the_registry_lists_no_url_that_no_longer_exists():
+    assert sorted(set(REGISTRY) - checked_routes()) == []
+
+
+def test_every_public_entry_says_why():
+    assert [
+        route for route, probe in REGISTRY.items() if probe.kind == "public" and not probe.why_public
+    ] == []
+
+
+def _send(client, probe: Probe, url: str, **extra):
+    return getattr(client, probe.method)(url, **extra)
+
+
+CHECKED = sorted(route for route, probe in REGISTRY.items() if probe.kind != "public")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("route", CHECKED)
+def test_tenant_b_cannot_reach_tenant_a(route, actors):
+    probe = REGISTRY[route]
+    url = probe.build(actors)
+    if probe.kind == "page":
+        _page_is_closed_to_tenant_b(probe, url, actors)
+    else:
+        _api_is_closed_to_tenant_b(probe, url, actors)
+
+
+def _page_is_closed_to_tenant_b(probe: Probe, url: str, actors: Actors) -> None:
+    on_a_host = _send(client_for(actors.tenant_a, actors.staff_b), probe, url)
+    assert on_a_host.status_code == 302, f"{url} on tenant A's host answered {on_a_host.status_code}"
+    assert on_a_host["Location"].startswith("/app/login/"), on_a_host["Location"]
+    if probe.names_object:
+        on_b_host = _send(client_for(actors.tenant_b, actors.staff_b), probe, url)
+        assert on_b_host.status_code == 404, f"{url} on tenant B's host answered {on_b_host.status_code}"
+        control = _send(client_for(actors.tenant_a, actors.admin_a), probe, url)
+        assert control.status_code != 404, f"{url} is 404 for tenant A's own admin: the builder is wrong"
+
+
+def _api_is_closed_to_tenant_b(probe: Probe, url: str, actors: Actors) -> None:
+    _, key_of_b = make_api_key(actors.tenant_b, name="Tenant B's key")
+    with_key = _send(client_for(actors.tenant_a), probe, url, **bearer(key_of_b))
+    assert with_key.status_code == 401, f"{url} with B's key on A's host answered {with_key.status_code}"
+    with_session = _send(client_for(actors.tenant_a, actors.staff_b), probe, url)
+    assert with_session.status_code == 401, f"{url} with B's session on A's host: {with_session.status_code}"
+    if probe.names_object:
+        on_b_host = _send(client_for(actors.tenant_b), probe, url, **bearer(key_of_b))
+        assert on_b_host.status_code == 404, f"{url} on tenant B's host answered {on_b_host.status_code}"
+        _, key_of_a = make_api_key(actors.tenant_a, name="Tenant A's control key")
+        control = _send(client_for(actors.tenant_a), probe, url, **bearer(key_of_a))
+        assert control.status_code != 404, f"{url} is 404 for tenant A's own key: the builder is wrong"
