@@ -39,8 +39,17 @@ class InboundMessage:
     keyword: SmsKeyword | None = None
 
 
-# Postmark bounce types after which the address may still work: not delivered, but no suppression.
-POSTMARK_TRANSIENT_BOUNCES = {"SoftBounce", "Transient", "DnsError", "AutoResponder", "ChallengeVerification"}
+# Postmark bounce types that are not the address's fault (temporary, or about us or the content):
+# not delivered, but the address stays usable. (Deferrals such as DnsError are no outcome yet: ignored.)
+POSTMARK_NOT_ADDRESS_FAULT = {
+    "SoftBounce",
+    "Blocked",
+    "DMARCPolicy",
+    "Unconfirmed",
+    "VirusNotification",
+    "SMTPApiError",
+    "TemplateRenderingFailed",
+}
 EMAIL_BAD_ADDRESS_EVENTS = {EventType.BOUNCED, EventType.REJECTED, EventType.COMPLAINED}
 
 
@@ -49,7 +58,7 @@ def receipt_from_postmark(event: AnymailTrackingEvent) -> DeliveryReceipt | None
     bounce_type = str(event.esp_event.get("Type", ""))
     if event.event_type == EventType.DELIVERED:
         status = ReceiptStatus.DELIVERED
-    elif event.event_type in EMAIL_BAD_ADDRESS_EVENTS and bounce_type not in POSTMARK_TRANSIENT_BOUNCES:
+    elif event.event_type in EMAIL_BAD_ADDRESS_EVENTS and bounce_type not in POSTMARK_NOT_ADDRESS_FAULT:
         status = ReceiptStatus.BOUNCED
     elif event.event_type in EMAIL_BAD_ADDRESS_EVENTS or event.event_type == EventType.FAILED:
         status = ReceiptStatus.FAILED

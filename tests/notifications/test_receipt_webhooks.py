@@ -63,12 +63,37 @@ def test_postmark_hard_bounce_is_a_bounce_and_soft_bounce_a_failure(actors):
     assert (soft.status, soft.error_code) == (ReceiptStatus.FAILED, "SoftBounce")
 
 
+@pytest.mark.parametrize(
+    ("record_type", "bounce_type", "status"),
+    [
+        ("SpamComplaint", "SpamComplaint", ReceiptStatus.BOUNCED),
+        ("Bounce", "BadEmailAddress", ReceiptStatus.BOUNCED),
+        ("Bounce", "Blocked", ReceiptStatus.FAILED),
+        ("Bounce", "DMARCPolicy", ReceiptStatus.FAILED),
+    ],
+)
+def test_postmark_bounce_suppresses_only_when_the_address_is_to_blame(
+    actors, record_type, bounce_type, status
+):
+    post_tracking(actors.tenant_a, {**HARD_BOUNCE, "RecordType": record_type, "Type": bounce_type})
+
+    [receipt] = receipts(actors.tenant_a)
+    assert (receipt.status, receipt.error_code) == (status, bounce_type)
+
+
 def test_postmark_retry_of_the_same_receipt_is_stored_once(actors):
     post_tracking(actors.tenant_a, DELIVERY)
     response = post_tracking(actors.tenant_a, DELIVERY)
 
     assert response.status_code == 200
     assert len(receipts(actors.tenant_a)) == 1
+
+
+def test_postmark_deferral_is_not_an_outcome_yet(actors):
+    response = post_tracking(actors.tenant_a, {**HARD_BOUNCE, "Type": "DnsError"})
+
+    assert response.status_code == 200
+    assert receipts(actors.tenant_a) == []
 
 
 def test_postmark_open_event_is_accepted_but_not_a_receipt(actors):

@@ -21,6 +21,7 @@ def test_accepted_sms_returns_twilio_sid_and_asks_for_status_callbacks(fake_twil
     assert result.provider_message_id == sent["sid"]
     assert result.provider_message_id.startswith("SM")
     assert result.status == ProviderStatus.QUEUED
+    assert result.raw == {"status": "queued", "num_segments": "1"}
     assert (sent["To"], sent["From"], sent["Body"]) == (
         "+447700900123",
         "+15005550006",

@@ -121,9 +121,7 @@ class TwilioChannel(Channel):
         status = (
             ProviderStatus.QUEUED if created.status in ("queued", "scheduled") else ProviderStatus.ACCEPTED
         )
-        return ProviderResult(
-            provider=self.provider,
-            provider_message_id=created.sid,
-            status=status,
-            raw={"status": created.status},
-        )
+        raw = {"status": created.status}
+        if getattr(created, "num_segments", None):  # messages only: what the carrier bills
+            raw["num_segments"] = created.num_segments
+        return ProviderResult(provider=self.provider, provider_message_id=created.sid, status=status, raw=raw)
