@@ -8,6 +8,7 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("api/v1/", include("apps.api.urls")),
     path("", include("apps.web.urls")),
+    path("", include("apps.sla.urls")),  # /app/settings/sla/...
     path("", include("apps.notifications.urls")),  # /app/dev-outbox/ and /webhooks/...
 ]
 if settings.DEBUG:

@@ -116,6 +116,27 @@ def next_open(calendar: CalendarSnapshot, at: datetime) -> datetime:
     raise AssertionError("unreachable: _days_from raises before running out")  # pragma: no cover
 
 
+def open_until(calendar: CalendarSnapshot, at: datetime) -> datetime | None:
+    """When the open stretch around `at` ends (periods that touch count as one stretch).
+
+    None when `at` is closed, and when the calendar is still open a week later (round the clock).
+    """
+    at = _as_utc(at)
+    if not is_open(calendar, at):
+        return None
+    end = at
+    day = _local_date(calendar, at)
+    for _ in range(WEEK + 1):
+        for open_at, close_at in _day_intervals(calendar, day):
+            if close_at <= end:
+                continue
+            if open_at > end:
+                return end
+            end = close_at
+        day += timedelta(days=1)
+    return None
+
+
 def add_business_time(calendar: CalendarSnapshot, start: datetime, duration: timedelta) -> datetime:
     """The instant at which `duration` of open time, counted from `start`, has passed."""
     if duration < ZERO:

@@ -21,11 +21,10 @@ from zoneinfo import TZPATH
 
 import holidays
 
+from apps.sla.durations import BUSINESS_DAY
 from apps.sla.models import DEFAULT_WARN_SHARE, NotifyWhom, TimeBasis
 from apps.tenants.models import Role
 
-# "1 business day" in the procedures: one 9-17 day of open time.
-BUSINESS_DAY = timedelta(hours=8)
 DEFAULT_CALENDAR_NAME = "Office hours"
 DEFAULT_OPENING_HOURS: dict[int, list[tuple[time, time]]] = {
     weekday: [(time(9), time(17))] for weekday in range(5)

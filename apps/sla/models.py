@@ -6,7 +6,7 @@ country, custom closures); `selectors.calendar_snapshot` turns it into the plain
 and sets up to four targets; see `selectors.policy_for` for how several matching policies combine.
 """
 
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -17,6 +17,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 
+from apps.sla.durations import describe_duration
 from apps.tenants.models import Role, TenantOwnedModel, validate_time_zone
 
 MAX_CLOSURE_DAYS = 366
@@ -157,8 +158,23 @@ class CalendarClosure(TenantOwnedModel):
     def is_whole_days(self) -> bool:
         return self.start_time is None and self.end_time is None
 
-    def covers(self, day: date) -> bool:
-        return self.start_date <= day <= self.end_date
+    @property
+    def when_label(self) -> str:
+        """ "Wed 24 Dec 2025, 14:00 - end of day", "Mon 5 Jan 2026 - Tue 6 Jan 2026" (local time)."""
+        dash = " \N{EN DASH} "
+        start = f"{self.start_date:%a %-d %b %Y}" + (f", {self.start_time:%H:%M}" if self.start_time else "")
+        same_day = self.start_date == self.end_date
+        if self.end_time is None:
+            end = "" if same_day else f"{self.end_date:%a %-d %b %Y}"
+            if self.start_time and same_day:
+                end = "end of day"
+        else:
+            end = (
+                f"{self.end_time:%H:%M}"
+                if same_day
+                else f"{self.end_date:%a %-d %b %Y}, {self.end_time:%H:%M}"
+            )
+        return start + (dash + end if end else "")
 
 
 class TimeBasis(models.TextChoices):
@@ -275,6 +291,28 @@ class SlaPolicy(TenantOwnedModel):
         if errors:
             raise ValidationError(errors)
 
+    @property
+    def condition_list(self) -> list[tuple[str, str]]:
+        """("Channel", "portal, chat") for each condition set; empty for a policy matching every case."""
+        labels = dict(zip(MATCH_FIELDS, ("Kind", "Priority", "Channel", "Customer tag"), strict=True))
+        return [
+            (labels[name], getattr(self, name).replace(",", ", "))
+            for name in MATCH_FIELDS
+            if getattr(self, name)
+        ]
+
+    @property
+    def target_list(self) -> list[tuple[str, str]]:
+        """("Acknowledge within", "4 business hours") for each target this policy sets itself."""
+        return [
+            (
+                TargetKind(kind).label,
+                describe_duration(duration, business=getattr(self, basis) == TimeBasis.BUSINESS),
+            )
+            for kind, (duration_field, basis) in TARGET_FIELDS.items()
+            if (duration := getattr(self, duration_field)) is not None
+        ]
+
     def match_values(self, field_name: str) -> frozenset[str]:
         return frozenset(value for value in getattr(self, field_name).split(",") if value)
 
@@ -292,8 +330,8 @@ class SlaPolicy(TenantOwnedModel):
 
 
 class NotifyWhom(models.TextChoices):
-    ASSIGNEE = "assignee", "The case's assignee"
-    TEAM_SUPERVISOR = "team_supervisor", "The supervisor of the case's team"
+    ASSIGNEE = "assignee", "Assignee"
+    TEAM_SUPERVISOR = "team_supervisor", "Team supervisor"
     ROLE = "role", "Everyone with a role"
     USER = "user", "A specific person"
 
@@ -325,11 +363,3 @@ class EscalationLevel(TenantOwnedModel):
             raise ValidationError({"role": "Choose the role to notify."})
         if self.notify == NotifyWhom.USER and self.user_id is None:
             raise ValidationError({"user": "Choose the person to notify."})
-
-    @property
-    def recipient_label(self) -> str:
-        if self.notify == NotifyWhom.ROLE:
-            return f"Everyone with the {self.get_role_display().lower()} role"
-        if self.notify == NotifyWhom.USER:
-            return self.user.get_full_name() if self.user else "Nobody (the person was removed)"
-        return self.get_notify_display()

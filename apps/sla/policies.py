@@ -14,7 +14,8 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 
 from apps.sla.business_time import CalendarSnapshot, add_time, time_between
-from apps.sla.defaults import BUSINESS_DAY, FALLBACK
+from apps.sla.defaults import FALLBACK
+from apps.sla.durations import describe_duration
 from apps.sla.models import TARGET_FIELDS, SlaPolicy, TargetKind, TimeBasis
 
 
@@ -34,12 +35,12 @@ class Target:
 
     @property
     def label(self) -> str:
-        return describe_duration(self.duration, self.basis)
+        return describe_duration(self.duration, business=self.business)
 
     def due_at(self, calendar: CalendarSnapshot, start: datetime) -> datetime:
         return add_time(calendar, start, self.duration, business=self.business)
 
-    def warn_at(self, calendar: CalendarSnapshot, start: datetime, share: Decimal) -> datetime:
+    def warn_at(self, calendar: CalendarSnapshot, start: datetime, share: Decimal | float) -> datetime:
         return add_time(calendar, start, self.duration * float(share), business=self.business)
 
     def elapsed(self, calendar: CalendarSnapshot, a: datetime, b: datetime) -> timedelta:
@@ -123,36 +124,3 @@ def combine_policies(
         update_follows_customer_cadence=bool(follows_cadence),
         policy_ids=tuple(matched),
     )
-
-
-def _plural(count: int, unit: str) -> str:
-    return f"{count} {unit}" if count == 1 else f"{count} {unit}s"
-
-
-def describe_duration(duration: timedelta, basis: str) -> str:
-    """ "4 business hours", "1 business day", "24 hours", "90 business minutes", "2 days"."""
-    minutes = int(duration.total_seconds() // 60)
-    business = basis == TimeBasis.BUSINESS
-    prefix = "business " if business else ""
-    day = BUSINESS_DAY if business else timedelta(days=1)
-    day_minutes = int(day.total_seconds() // 60)
-    # Calendar time says "24 hours" rather than "1 day", as the procedures do.
-    if minutes and minutes % day_minutes == 0 and (business or minutes >= 2 * day_minutes):
-        return _plural(minutes // day_minutes, f"{prefix}day")
-    if minutes and minutes % 60 == 0:
-        return _plural(minutes // 60, f"{prefix}hour")
-    return _plural(minutes, f"{prefix}minute")
-
-
-def format_duration_input(duration: timedelta | None, basis: str) -> str:
-    """The short form the policy editor shows and parses back: "1d 4h", "30m"."""
-    if duration is None:
-        return ""
-    minutes = int(duration.total_seconds() // 60)
-    day_minutes = int(
-        (BUSINESS_DAY if basis == TimeBasis.BUSINESS else timedelta(days=1)).total_seconds() // 60
-    )
-    days, rest = divmod(minutes, day_minutes)
-    hours, mins = divmod(rest, 60)
-    parts = [f"{days}d" if days else "", f"{hours}h" if hours else "", f"{mins}m" if mins else ""]
-    return " ".join(part for part in parts if part) or "0m"

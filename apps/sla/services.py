@@ -51,6 +51,8 @@ def _forget_snapshots(calendar: BusinessCalendar) -> None:
 
 def _validate_opening_hours(hours: OpeningHours) -> None:
     errors = []
+    if not any(hours.values()):
+        errors.append("Open the calendar on at least one day: deadlines are counted in its opening hours.")
     for weekday, periods in sorted(hours.items()):
         if not 0 <= weekday <= 6:
             errors.append(f"Unknown weekday {weekday}.")

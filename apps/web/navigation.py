@@ -96,6 +96,7 @@ SETTINGS_TABS: list[NavEntry] = [
     NavEntry("General", "web:settings", Role.ADMIN, match_prefix=False),
     NavEntry("Members", "web:settings_members", Role.ADMIN),
     NavEntry("API keys", "web:settings_api_keys", Role.ADMIN),
+    NavEntry("SLA and hours", "sla:policies", Role.ADMIN),
 ]
 
 

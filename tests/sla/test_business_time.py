@@ -13,6 +13,7 @@ from apps.sla.business_time import (
     business_time_between,
     is_open,
     next_open,
+    open_until,
     time_between,
 )
 from tests.sla.calendars import hours, local, office, weekdays
@@ -305,3 +306,21 @@ class TestLongDurations:
         for _ in range(150):
             stepped = add_business_time(calendar, stepped, 8 * H)
         assert add_business_time(calendar, start, 150 * 8 * H) == stepped
+
+
+class TestOpenUntil:
+    def test_an_open_office_closes_at_five(self):
+        assert open_until(office(LONDON), london(2025, 6, 11, 11, 0)) == london(2025, 6, 11, 17, 0)
+
+    def test_a_split_day_closes_for_lunch(self):
+        calendar = office(LONDON, text="09:00-12:00, 13:00-17:00")
+        assert open_until(calendar, london(2025, 6, 11, 11, 0)) == london(2025, 6, 11, 12, 0)
+
+    def test_periods_touching_over_midnight_count_as_one_stretch(self):
+        nights = CalendarSnapshot(LONDON, weekdays("18:00-24:00", weekend="00:00-24:00"))
+        assert open_until(nights, london(2025, 6, 13, 20, 0)) == london(2025, 6, 16, 0, 0)
+
+    def test_closed_and_round_the_clock_have_no_end(self):
+        assert open_until(office(LONDON), london(2025, 6, 11, 18, 0)) is None
+        always = CalendarSnapshot(LONDON, (hours("00:00-24:00"),) * 7)
+        assert open_until(always, london(2025, 6, 11, 18, 0)) is None
