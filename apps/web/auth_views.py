@@ -108,6 +108,13 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
             return None
         return user
 
+    def get_form(self, form_class=None):
+        form = super().get_form(form_class)
+        # The page states the rules in one sentence; Django's list of every validator is noise here.
+        form.fields["new_password1"].help_text = ""
+        form.fields["new_password2"].help_text = ""
+        return form
+
     def form_valid(self, form):
         user_password_reset(
             tenant=self.request.tenant, user=form.user, password=form.cleaned_data["new_password1"]

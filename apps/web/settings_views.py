@@ -56,6 +56,7 @@ def general(request: HttpRequest) -> HttpResponse:
     form = TenantSettingsForm(
         request.POST or None, request.FILES or None, initial=TenantSettingsForm.initial_for(tenant)
     )
+    form.fields["display_name"].widget.attrs["placeholder"] = tenant.name
     if request.method == "POST" and form.is_valid():
         try:
             tenant_update_settings(tenant=tenant, actor=request.user, **form.cleaned_data)

@@ -5,6 +5,7 @@
  * - Flash messages close with [data-dismiss].
  * - <form data-confirm="Revoke this key?"> asks before submitting.
  * - <button data-copy="#element-id"> copies that element's text.
+ * - <code data-colour-of="id_brand_colour"> follows that colour input's value.
  * - <time data-relative> shows "5 min ago" (the absolute time, already in the viewer's time zone,
  *   stays in its title attribute).
  * - Keyboard shortcuts. Mark any link, button or field with data-shortcut="g q" (a sequence) or
@@ -150,6 +151,13 @@
         });
       }
     }
+  });
+
+  /* ------------------------------------------------------------ colour pickers show their hex value */
+  document.addEventListener("input", (event) => {
+    const input = event.target;
+    if (input.type !== "color" || !input.id) return;
+    document.querySelectorAll(`[data-colour-of="${input.id}"]`).forEach((el) => (el.textContent = input.value));
   });
 
   /* ------------------------------------------------------------ confirmations */

@@ -124,6 +124,5 @@ class Command(BaseCommand):
         header = ("email", "password", "role", "tenant")
         widths = [max(len(str(row[i])) for row in [header, *rows]) for i in range(len(header))]
         for row in [header, tuple("-" * w for w in widths), *rows]:
-            self.stdout.write(
-                "  " + "  ".join(str(value).ljust(width) for value, width in zip(row, widths, strict=True))
-            )
+            cells = (str(value).ljust(width) for value, width in zip(row, widths, strict=True))
+            self.stdout.write(("  " + "  ".join(cells)).rstrip())
