@@ -68,11 +68,11 @@ SLA_TABS = [
     NavEntry("Business calendars", "sla:calendars", Role.ADMIN),
     NavEntry("Escalation matrix", "sla:escalation_matrix", Role.ADMIN),
 ]
-# Values the cases app uses, offered as suggestions; policies accept any value.
+# The values cases carry (apps/cases/models.py), offered as suggestions; policies accept any value.
 SUGGESTIONS = {
-    "kinds": ["inquiry", "complaint", "request", "feedback"],
+    "kinds": ["inquiry", "complaint", "service_request", "feedback_followup"],
     "priorities": ["urgent", "high", "normal", "low"],
-    "channels": ["email", "portal", "chat", "phone", "sms", "api"],
+    "channels": ["email", "portal", "chat", "phone", "sms", "api", "agent"],
 }
 
 
