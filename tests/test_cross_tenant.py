@@ -30,6 +30,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from tests.conftest import Actors, client_for
 from tests.factories import bearer, make_api_key
+from tests.notifications.factories import DevOutboxMessageFactory
 
 CHECKED_PREFIXES = ("app/", "api/v1/")
 
@@ -105,6 +106,12 @@ REGISTRY: dict[str, Probe] = {
     "app/settings/api-keys/<int:pk>/revoke/": object_page(
         lambda a: f"/app/settings/api-keys/{_key_of_a(a)}/revoke/", "post"
     ),
+    # ---- apps/notifications: dev outbox (the /webhooks/ URLs are checked in tests/notifications)
+    "app/dev-outbox/": page("/app/dev-outbox/"),
+    "app/dev-outbox/<int:message_id>/": object_page(
+        lambda a: f"/app/dev-outbox/{DevOutboxMessageFactory(tenant=a.tenant_a).pk}/"
+    ),
+    "app/dev-outbox/clear/": page("/app/dev-outbox/clear/", "post"),
     # ---- apps/api: platform endpoints
     "api/v1/schema/": public("the API description is public documentation"),
     "api/v1/docs/": public("the API description is public documentation"),
