@@ -74,10 +74,16 @@ class QueuePage:
     view: str
     sort: str
     filters: QueueFilters = field(default_factory=QueueFilters)
+    # The cursor to pass as `before` for the page in front of this one (None on the first page).
+    previous_cursor: str | None = None
 
     @property
     def has_next(self) -> bool:
         return self.next_cursor is not None
+
+    @property
+    def has_previous(self) -> bool:
+        return self.previous_cursor is not None
 
 
 def _view_condition(view: str, user_id: int | None) -> Q:
@@ -164,9 +170,11 @@ def case_queue(
     filters: QueueFilters | None = None,
     sort: str = QueueSort.ACTIVITY,
     cursor: str = "",
+    before: str = "",
     page_size: int = DEFAULT_PAGE_SIZE,
 ) -> QueuePage:
-    """One page of the queue: the visible cases in `view`, filtered, sorted, after `cursor`.
+    """One page of the queue: the visible cases in `view`, filtered, sorted, after `cursor`
+    (or, paging back, the page just in front of `before`).
 
     Exactly one query, whatever the page or the number of cases. Rows carry `customer`,
     `assignee` and `team`; the large `search_vector` and `description` columns are not loaded.
@@ -187,6 +195,8 @@ def case_queue(
         .defer("search_vector", "description", "customer__search_vector", "customer__search_text")
         .order_by(*[f"-{column}" if descending else column for column in columns])
     )
+    if before:
+        return _page_before(cases, before, columns, descending, page_size, view, sort, filters)
     if cursor:
         after = Tuple(*[F(column) for column in columns])
         lookup = TupleLessThan if descending else TupleGreaterThan
@@ -195,9 +205,53 @@ def case_queue(
     next_cursor = None
     if len(rows) > page_size:
         rows = rows[:page_size]
-        last = rows[-1]
-        next_cursor = encode_cursor([getattr(last, column) for column in columns])
-    return QueuePage(cases=rows, next_cursor=next_cursor, view=view, sort=sort, filters=filters)
+        next_cursor = _cursor_of(rows[-1], columns)
+    previous_cursor = None
+    if cursor:
+        # Past the end (rows empty) the page in front starts at the cursor itself.
+        previous_cursor = _cursor_of(rows[0], columns) if rows else cursor
+    return QueuePage(
+        cases=rows,
+        next_cursor=next_cursor,
+        view=view,
+        sort=sort,
+        filters=filters,
+        previous_cursor=previous_cursor,
+    )
+
+
+def _page_before(
+    cases: Any,
+    before: str,
+    columns: tuple[str, ...],
+    descending: bool,
+    page_size: int,
+    view: str,
+    sort: str,
+    filters: QueueFilters,
+) -> QueuePage:
+    """Paging back: walk the same index the other way from `before`, then restore the order.
+
+    Still one query; the page after this one is the one the agent came from, so it always has
+    a next cursor (unless empty).
+    """
+    key = Tuple(*[F(column) for column in columns])
+    lookup = TupleGreaterThan if descending else TupleLessThan
+    rows = list(cases.filter(lookup(key, decode_cursor(before, sort))).reverse()[: page_size + 1])
+    more_in_front = len(rows) > page_size
+    rows = rows[:page_size][::-1]
+    return QueuePage(
+        cases=rows,
+        next_cursor=_cursor_of(rows[-1], columns) if rows else None,
+        view=view,
+        sort=sort,
+        filters=filters,
+        previous_cursor=_cursor_of(rows[0], columns) if more_in_front else None,
+    )
+
+
+def _cursor_of(case: Case, columns: tuple[str, ...]) -> str:
+    return encode_cursor([getattr(case, column) for column in columns])
 
 
 def case_queue_counts(*, tenant: Tenant, membership: Membership | TenantWide) -> dict[str, int]:
