@@ -11,6 +11,7 @@ from anymail.inbound import AnymailInboundMessage
 from anymail.signals import AnymailTrackingEvent, EventType
 
 from apps.common.clock import now
+from apps.notifications.keywords import sms_keyword
 from apps.notifications.models import ChannelName, ReceiptStatus, SmsKeyword
 from apps.notifications.replies import case_reference_from_subject, reply_token_from_addresses
 
@@ -132,4 +133,18 @@ def inbound_from_email(message: AnymailInboundMessage, provider_message_id: str)
         html=message.html or "",
         reply_token=reply_token_from_addresses(recipients),
         case_reference=case_reference_from_subject(subject),
+    )
+
+
+def inbound_from_twilio_sms(params: dict[str, str]) -> InboundMessage:
+    """An incoming SMS webhook's parameters, with the compliance keyword it is (if any)."""
+    body = params.get("Body", "")
+    return InboundMessage(
+        channel=ChannelName.SMS,
+        provider="twilio",
+        provider_message_id=params.get("MessageSid", ""),
+        from_address=params.get("From", ""),
+        to_address=params.get("To", ""),
+        text=body,
+        keyword=sms_keyword(body),
     )

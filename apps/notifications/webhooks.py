@@ -14,11 +14,10 @@ from django.views.decorators.http import require_POST
 from twilio.request_validator import RequestValidator
 from twilio.twiml.messaging_response import MessagingResponse
 
-from apps.notifications.keywords import keyword_reply, sms_keyword
-from apps.notifications.models import ChannelName
+from apps.notifications.keywords import keyword_reply
 from apps.notifications.records import (
-    InboundMessage,
     inbound_from_email,
+    inbound_from_twilio_sms,
     receipt_from_postmark,
     receipt_from_twilio,
 )
@@ -90,22 +89,10 @@ def twilio_inbound_sms(request: HttpRequest) -> HttpResponse:
     """An SMS to our number. Compliance keywords get the answer carriers require, as TwiML."""
     if not _twilio_signed(request):
         return HttpResponseForbidden("Bad or missing X-Twilio-Signature.")
-    body = request.POST.get("Body", "")
-    keyword = sms_keyword(body)
-    inbound_message_record(
-        tenant=request.tenant,
-        message=InboundMessage(
-            channel=ChannelName.SMS,
-            provider="twilio",
-            provider_message_id=request.POST.get("MessageSid", ""),
-            from_address=request.POST.get("From", ""),
-            to_address=request.POST.get("To", ""),
-            text=body,
-            keyword=keyword,
-        ),
-    )
+    message = inbound_from_twilio_sms(request.POST.dict())
+    inbound_message_record(tenant=request.tenant, message=message)
     reply = MessagingResponse()
-    answer = keyword_reply(keyword, request.tenant.public_name)
+    answer = keyword_reply(message.keyword, request.tenant.public_name)
     if answer:
         reply.message(answer)
     return HttpResponse(str(reply), content_type="application/xml")
