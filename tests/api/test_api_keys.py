@@ -8,17 +8,11 @@ from django.db import connection
 from apps.api.throttling import ApiKeyRateThrottle
 from apps.tenants.models import ApiKey
 from apps.tenants.services import api_key_revoke
+from tests.api.shapes import error_of
 from tests.conftest import client_for
 from tests.factories import bearer, make_api_key
 
 pytestmark = pytest.mark.django_db
-
-
-def _error(response) -> dict:
-    body = response.json()
-    assert set(body) == {"error"}
-    assert set(body["error"]) == {"code", "message", "fields"}
-    return body["error"]
 
 
 def test_the_secret_is_stored_only_as_a_hash(actors):
@@ -64,8 +58,8 @@ def test_a_revoked_key_is_refused_with_401(actors):
     response = client_for(actors.tenant_a).get("/api/v1/me/", **bearer(full_key))
 
     assert response.status_code == 401
-    assert _error(response)["code"] == "authentication_failed"
-    assert "revoked" in _error(response)["message"]
+    assert error_of(response)["code"] == "authentication_failed"
+    assert "revoked" in error_of(response)["message"]
 
 
 def test_a_key_presented_on_another_tenants_host_is_refused_like_an_unknown_key(actors):
@@ -74,7 +68,7 @@ def test_a_key_presented_on_another_tenants_host_is_refused_like_an_unknown_key(
     response = client_for(actors.tenant_a).get("/api/v1/me/", **bearer(key_of_b))
 
     assert response.status_code == 401
-    assert _error(response)["message"] == "Invalid API key."
+    assert error_of(response)["message"] == "Invalid API key."
 
 
 def test_a_wrong_secret_with_a_real_prefix_is_refused(actors):
@@ -89,7 +83,7 @@ def test_a_malformed_key_is_refused(actors):
     response = client_for(actors.tenant_a).get("/api/v1/me/", HTTP_AUTHORIZATION="Bearer not-a-key")
 
     assert response.status_code == 401
-    assert _error(response)["message"] == "Malformed API key."
+    assert error_of(response)["message"] == "Malformed API key."
 
 
 def test_a_key_without_the_needed_scope_gets_403(actors):
@@ -98,8 +92,8 @@ def test_a_key_without_the_needed_scope_gets_403(actors):
     response = client_for(actors.tenant_a).get("/api/v1/me/", **bearer(events_only))
 
     assert response.status_code == 403
-    assert _error(response)["code"] == "permission_denied"
-    assert "read" in _error(response)["message"]
+    assert error_of(response)["code"] == "permission_denied"
+    assert "read" in error_of(response)["message"]
 
 
 def test_using_a_key_records_when_it_was_last_used(actors):
@@ -123,7 +117,7 @@ def test_requests_over_the_keys_rate_get_429_with_the_error_shape(actors, monkey
 
     assert statuses == [200, 200, 200, 429]
     assert throttled.status_code == 429
-    assert _error(throttled)["code"] == "throttled"
+    assert error_of(throttled)["code"] == "throttled"
     assert int(throttled["Retry-After"]) > 0
     # The limit is per key: another key of the same tenant is not slowed down.
     assert client.get("/api/v1/me/", **bearer(other_key)).status_code == 200

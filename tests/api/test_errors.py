@@ -7,17 +7,11 @@ from rest_framework.permissions import AllowAny
 from rest_framework.test import APIRequestFactory
 from rest_framework.views import APIView
 
+from tests.api.shapes import error_of
 from tests.conftest import client_for
 from tests.factories import bearer, make_api_key
 
 pytestmark = pytest.mark.django_db
-
-
-def _error(response) -> dict:
-    body = response.json() if hasattr(response, "json") and callable(response.json) else response.data
-    assert set(body) == {"error"}, body
-    assert set(body["error"]) == {"code", "message", "fields"}, body
-    return body["error"]
 
 
 class _AmountSerializer(serializers.Serializer):
@@ -42,7 +36,7 @@ def test_invalid_input_gets_400_with_field_errors():
     response = _ValidatingView.as_view()(request)
 
     assert response.status_code == 400
-    error = _error(response)
+    error = error_of(response)
     assert error["code"] == "invalid"
     assert list(error["fields"]) == ["amount"]
 
@@ -52,24 +46,18 @@ def test_a_services_django_validation_error_becomes_the_same_400():
     response = _ValidatingView.as_view()(request)
 
     assert response.status_code == 400
-    assert _error(response)["fields"] == {"amount": ["Must be a whole number of cents."]}
+    assert error_of(response)["fields"] == {"amount": ["Must be a whole number of cents."]}
 
 
 def test_no_credentials_gets_401(actors):
     response = client_for(actors.tenant_a).get("/api/v1/me/")
 
     assert response.status_code == 401
-    assert _error(response)["code"] == "not_authenticated"
+    assert error_of(response)["code"] == "not_authenticated"
     assert response["WWW-Authenticate"].startswith("Bearer")
 
 
-def test_missing_scope_gets_403(actors):
-    _, key = make_api_key(actors.tenant_a, scopes=("events",))
-
-    response = client_for(actors.tenant_a).get("/api/v1/me/", **bearer(key))
-
-    assert response.status_code == 403
-    assert _error(response)["code"] == "permission_denied"
+# 403 (missing scope) and 429 with the error shape: see test_api_keys.py.
 
 
 def test_an_unknown_api_path_gets_404_in_the_error_shape(actors):
@@ -77,14 +65,14 @@ def test_an_unknown_api_path_gets_404_in_the_error_shape(actors):
 
     assert response.status_code == 404
     assert response["Content-Type"] == "application/json"
-    assert _error(response)["code"] == "not_found"
+    assert error_of(response)["code"] == "not_found"
 
 
 def test_an_api_path_on_an_unknown_host_gets_404_in_the_error_shape(client):
     response = client.get("/api/v1/me/", HTTP_HOST="nobody.localhost")
 
     assert response.status_code == 404
-    assert _error(response)["code"] == "unknown_host"
+    assert error_of(response)["code"] == "unknown_host"
 
 
 def test_a_method_the_endpoint_does_not_have_gets_405(actors):
@@ -93,10 +81,7 @@ def test_a_method_the_endpoint_does_not_have_gets_405(actors):
     response = client_for(actors.tenant_a).post("/api/v1/me/", **bearer(key))
 
     assert response.status_code == 405
-    assert _error(response)["code"] == "method_not_allowed"
-
-
-# 429 with the error shape: see test_api_keys.py (test_requests_over_the_keys_rate_get_429…).
+    assert error_of(response)["code"] == "method_not_allowed"
 
 
 def test_the_schema_documents_the_me_endpoint(actors):
