@@ -115,8 +115,11 @@ class CalendarForm(forms.Form):
         required=False, label="Default calendar", help_text="Policies without a calendar of their own use it."
     )
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args, calendar: BusinessCalendar | None = None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        if calendar is not None and calendar.is_default:
+            # The default stays the default until another calendar takes over; the page hides the box.
+            self.fields["is_default"].disabled = True
         for day, field_name in zip(Weekday, WEEKDAY_FIELDS, strict=True):
             self.fields[field_name] = forms.CharField(
                 label=day.label,

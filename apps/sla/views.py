@@ -299,7 +299,7 @@ def calendar_edit(request: HttpRequest, pk: int) -> HttpResponse:
         BusinessCalendar.objects.for_tenant(tenant).prefetch_related("periods"), pk=pk
     )
     initial = CalendarForm.initial_for(calendar, opening_hours_by_weekday(calendar))
-    form = CalendarForm(request.POST or None, initial=initial)
+    form = CalendarForm(request.POST or None, initial=initial, calendar=calendar)
     if request.method == "POST" and form.is_valid():
         try:
             calendar_update(tenant=tenant, actor=request.user, calendar=calendar, **form.service_fields())
@@ -351,7 +351,8 @@ def closure_add_view(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, f"Closure “{closure.name}” added.")
             return redirect("sla:calendar_edit", pk=calendar.pk)
-    form = CalendarForm(initial=CalendarForm.initial_for(calendar, opening_hours_by_weekday(calendar)))
+    hours = opening_hours_by_weekday(calendar)
+    form = CalendarForm(initial=CalendarForm.initial_for(calendar, hours), calendar=calendar)
     return _calendar_page(request, calendar, form, closure_form)
 
 

@@ -69,8 +69,6 @@ def _calendar_post(calendar: BusinessCalendar | None = None, **overrides) -> dic
         "hours_5": "",
         "hours_6": "",
     }
-    if calendar is None or calendar.is_default:
-        data["is_default"] = "on" if calendar else ""
     return {**data, **overrides}
 
 
@@ -242,13 +240,23 @@ class TestCalendars:
         response = admin.post(reverse("sla:calendar_create"), _calendar_post(**closed))
         assert "Open the calendar on at least one day" in response.content.decode()
 
-    def test_editing_the_hours_of_the_default_calendar(self, tenant, admin):
+    def test_editing_the_hours_of_the_default_calendar_keeps_it_the_default(self, tenant, admin):
         calendar = default_calendar(tenant=tenant)
+        # The page shows no "default" box for the default calendar, so none is posted.
         response = admin.post(
             reverse("sla:calendar_edit", args=[calendar.pk]), _calendar_post(calendar, hours_5="10:00-14:00")
         )
         assert response.status_code == 302
         assert list(calendar.periods.filter(weekday=5).values_list("start", "end")) == [(time(10), time(14))]
+        assert default_calendar(tenant=tenant) == calendar
+
+    def test_another_calendar_can_become_the_default(self, tenant, admin):
+        other = calendar_create(tenant=tenant, actor=None, name="US desk", time_zone="America/New_York")
+        response = admin.post(
+            reverse("sla:calendar_edit", args=[other.pk]), _calendar_post(other, is_default="on")
+        )
+        assert response.status_code == 302
+        assert default_calendar(tenant=tenant) == other
 
     def test_the_page_lists_coming_bank_holidays_and_closures(self, tenant, admin):
         calendar = default_calendar(tenant=tenant)
