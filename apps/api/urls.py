@@ -1,6 +1,6 @@
 """/api/v1/: each app contributes its routes here."""
 
-from django.urls import path
+from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 from rest_framework.permissions import AllowAny
 
@@ -21,4 +21,6 @@ urlpatterns = [
         name="redoc",
     ),
     path("me/", MeView.as_view(), name="me"),
+    path("", include("apps.customers.api.urls")),
+    path("", include("apps.cases.api.urls")),
 ]

@@ -36,7 +36,7 @@ def customer_list(
     phone: str = "",
     external_id: str = "",
 ) -> QuerySet[Customer]:
-    """Customers of the tenant, filtered; contact points prefetched. Ordered newest first."""
+    """Customers of the tenant, filtered; contact points and consents prefetched. Newest first."""
     customers = Customer.objects.for_tenant(tenant)
     search = customer_search_filter(query)
     if search is not None:
@@ -59,7 +59,7 @@ def customer_list(
                 .filter(kind=kind, value=value)
                 .values("customer_id")
             )
-    return customers.prefetch_related("contact_points").order_by("-created_at", "-id")
+    return customers.prefetch_related("contact_points", "consents").order_by("-created_at", "-id")
 
 
 def customer_detail(*, tenant: Tenant, customer_id: int) -> Customer | None:
@@ -94,10 +94,15 @@ def customer_by_external_id(*, tenant: Tenant, external_id: str) -> Customer | N
     return Customer.objects.for_tenant(tenant).filter(external_id=external_id).first()
 
 
-def customer_primary_contact(*, customer: Customer, kind: str) -> str:
-    """The primary address of `kind` ('' if none). Uses prefetched contact points when present."""
+def contact_points_of(*, customer: Customer, kind: str) -> list[ContactPoint]:
+    """The customer's addresses of `kind`, primary first. Uses prefetched contact points."""
     points = [point for point in customer.contact_points.all() if point.kind == kind]
-    points.sort(key=lambda point: (not point.is_primary, point.pk))
+    return sorted(points, key=lambda point: (not point.is_primary, point.pk))
+
+
+def customer_primary_contact(*, customer: Customer, kind: str) -> str:
+    """The primary address of `kind` ('' if none), for sending."""
+    points = contact_points_of(customer=customer, kind=kind)
     return points[0].value if points else ""
 
 
