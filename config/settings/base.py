@@ -152,6 +152,7 @@ DEV_OUTBOX = env.bool("DEV_OUTBOX", default=False)
 NOTIFY_REPLY_TO_ADDRESS = env("NOTIFY_REPLY_TO_ADDRESS", default="reply@tidings.localhost")
 # Scheme of the callback URLs given to providers (https://<tenant host>/webhooks/...).
 PUBLIC_URL_SCHEME = env("PUBLIC_URL_SCHEME", default="https")
+PUBLIC_URL_PORT = env("PUBLIC_URL_PORT", default="")  # empty: the scheme's standard port
 ANYMAIL = {
     "REQUESTS_TIMEOUT": NOTIFY_HTTP_TIMEOUT_SECONDS,
     **{

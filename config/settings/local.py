@@ -7,3 +7,4 @@ INTERNAL_IPS = ["127.0.0.1"]
 # Mail, SMS and calls go to /app/dev-outbox/ unless that channel's provider credentials are set.
 DEV_OUTBOX = env.bool("DEV_OUTBOX", default=True)  # noqa: F405
 PUBLIC_URL_SCHEME = env("PUBLIC_URL_SCHEME", default="http")  # noqa: F405
+PUBLIC_URL_PORT = env("PUBLIC_URL_PORT", default=BASE_PORT)  # noqa: F405

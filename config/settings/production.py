@@ -21,4 +21,4 @@ X_FRAME_OPTIONS = "DENY"
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])  # noqa: F405
 
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="anymail.backends.postmark.EmailBackend")  # noqa: F405
-# ESP credentials and webhook secret: ANYMAIL in base.py (POSTMARK_SERVER_TOKEN, ANYMAIL_WEBHOOK_SECRET, ANYMAIL).
+# ESP credentials and webhook secret: see ANYMAIL in base.py.

@@ -24,11 +24,12 @@ import threading
 from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 import requests
 
 Response = tuple[int, dict[str, Any] | list[Any]]
-CONFIGURABLE = {"fail_rate", "fail_kinds", "fail_next", "hang_seconds", "callbacks"}
+CONFIGURABLE = {"fail_rate", "fail_kinds", "fail_next", "hang_seconds", "callbacks", "callback_connect_host"}
 
 
 class FakeProvider:
@@ -54,6 +55,9 @@ class FakeProvider:
             self.fail_next: list[str] = []
             self.hang_seconds = 30.0
             self.callbacks = False  # post delivery receipts back (see `schedule_callback`)
+            # Connect callbacks to this address, keeping the URL's host in the Host header: tenant hosts
+            # such as alpha.localhost do not resolve outside a browser.
+            self.callback_connect_host = ""
             self.reset_provider()
 
     def reset_provider(self) -> None:
@@ -119,6 +123,15 @@ class FakeProvider:
     def schedule_callback(self, post: Callable[[], None]) -> None:
         if self.callbacks:
             self._callbacks.put(post)
+
+    def post_callback(self, url: str, **kwargs: Any) -> None:
+        """POST a receipt to `url` (honouring `callback_connect_host`), as the provider would."""
+        parts = urlsplit(url)
+        if self.callback_connect_host:
+            kwargs["headers"] = {**kwargs.get("headers", {}), "Host": parts.netloc.rsplit("@", 1)[-1]}
+            port = f":{parts.port}" if parts.port else ""
+            url = urlunsplit((parts.scheme, f"{self.callback_connect_host}{port}", *parts[2:]))
+        requests.post(url, timeout=5, **kwargs)
 
     def _callback_worker(self) -> None:
         while (post := self._callbacks.get()) is not None:
@@ -192,11 +205,15 @@ def run_from_command_line(provider_class: type[FakeProvider], description: str) 
     parser.add_argument("--fail-rate", type=float, default=0.0)
     parser.add_argument("--hang-seconds", type=float, default=30.0)
     parser.add_argument("--callbacks", action="store_true", help="post delivery receipts back")
+    parser.add_argument("--callback-connect-host", default="", help="e.g. 127.0.0.1 for *.localhost tenants")
     parser.add_argument("--seed", type=int, default=7)
     arguments = parser.parse_args()
     provider = provider_class(seed=arguments.seed)
     provider.configure(
-        fail_rate=arguments.fail_rate, hang_seconds=arguments.hang_seconds, callbacks=arguments.callbacks
+        fail_rate=arguments.fail_rate,
+        hang_seconds=arguments.hang_seconds,
+        callbacks=arguments.callbacks,
+        callback_connect_host=arguments.callback_connect_host,
     )
     provider.start(arguments.port)
     print(f"{provider.name} listening on {provider.url}", flush=True)

@@ -16,8 +16,6 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
-import requests
-
 from tests.fakes.base import FakeProvider, Response, run_from_command_line
 
 
@@ -103,11 +101,9 @@ class FakeEsp(FakeProvider):
             {"MessageID": message_id, "Metadata": metadata, "ServerID": 1, "MessageStream": "outbound"}
         )
         parts = urlsplit(self.tracking_url)
-        bare_url = urlunsplit(
-            (parts.scheme, parts.hostname + (f":{parts.port}" if parts.port else ""), *parts[2:])
-        )
+        bare_url = urlunsplit((parts.scheme, parts.netloc.rsplit("@", 1)[-1], *parts[2:]))
         auth = (parts.username, parts.password) if parts.username else None
-        requests.post(bare_url, json=event, auth=auth, timeout=5)
+        self.post_callback(bare_url, json=event, auth=auth)
 
 
 if __name__ == "__main__":

@@ -20,7 +20,6 @@ from email.utils import format_datetime
 from typing import Any
 from urllib.parse import parse_qsl
 
-import requests
 from twilio.request_validator import RequestValidator
 
 from tests.fakes.base import FakeProvider, Response, run_from_command_line
@@ -150,7 +149,7 @@ class FakeTwilio(FakeProvider):
             }
             params["Timestamp"] = format_datetime(datetime.now(UTC), usegmt=True)
         signature = RequestValidator(self.auth_token).compute_signature(url, params)
-        requests.post(url, data=params, headers={"X-Twilio-Signature": signature}, timeout=5)
+        self.post_callback(url, data=params, headers={"X-Twilio-Signature": signature})
 
 
 if __name__ == "__main__":

@@ -91,7 +91,10 @@ def status_callback_url(tenant_id: int) -> str:
         .values_list("host", flat=True)
         .first()
     )
-    return f"{settings.PUBLIC_URL_SCHEME}://{host}{reverse('notifications:twilio_status')}" if host else ""
+    if not host:
+        return ""
+    port = f":{settings.PUBLIC_URL_PORT}" if settings.PUBLIC_URL_PORT else ""
+    return f"{settings.PUBLIC_URL_SCHEME}://{host}{port}{reverse('notifications:twilio_status')}"
 
 
 def twilio_error(exc: TwilioRestException | requests.RequestException) -> DeliveryError:
