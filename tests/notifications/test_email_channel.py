@@ -153,3 +153,12 @@ def test_plain_django_backend_works_with_our_message_id(settings):
 
     assert result.provider == "django"
     assert mail.outbox[0].extra_headers["Message-ID"] == result.provider_message_id
+
+
+def test_batch_on_a_backend_without_batch_api_sends_each_over_one_connection(settings):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
+    outcomes = EmailChannel().send_batch([outbound(1), outbound(1, to="grace@example.test")])
+
+    assert [email.to for email in mail.outbox] == [["ada@example.test"], ["grace@example.test"]]
+    assert [o.provider_message_id for o in outcomes] == [e.extra_headers["Message-ID"] for e in mail.outbox]

@@ -30,6 +30,22 @@ def test_accepted_sms_returns_twilio_sid_and_asks_for_status_callbacks(fake_twil
     assert sent["StatusCallback"] == "http://alpha.localhost/webhooks/twilio/status/"
 
 
+def test_tenant_without_a_host_gets_no_status_callback(fake_twilio, actors):
+    actors.tenant_a.domains.all().delete()
+
+    channel_for("sms").send(outbound(actors.tenant_a.pk, "sms"))
+
+    assert "StatusCallback" not in fake_twilio.messages[0]
+
+
+def test_status_callback_carries_the_public_port_when_set(fake_twilio, actors, settings):
+    settings.PUBLIC_URL_PORT = "8000"
+
+    channel_for("sms").send(outbound(actors.tenant_a.pk, "sms"))
+
+    assert fake_twilio.messages[0]["StatusCallback"] == "http://alpha.localhost:8000/webhooks/twilio/status/"
+
+
 def test_voice_call_says_the_script_as_escaped_twiml(fake_twilio, actors):
     result = channel_for("voice").send(
         outbound(actors.tenant_a.pk, "voice", voice_script="Delivery <delayed> & rescheduled.")
