@@ -82,6 +82,24 @@ def _key_of_a(actors: Actors) -> int:
     return make_api_key(actors.tenant_a, name="Tenant A's key")[0].pk
 
 
+def _customer_of_a(actors: Actors) -> int:
+    from tests.customers.factories import CustomerFactory
+
+    return CustomerFactory(tenant=actors.tenant_a).pk
+
+
+def _order_of_a(actors: Actors) -> str:
+    from tests.customers.factories import OrderFactory
+
+    return OrderFactory(customer__tenant=actors.tenant_a).order_number
+
+
+def _case_of_a(actors: Actors) -> str:
+    from tests.cases.factories import CaseFactory
+
+    return CaseFactory(customer__tenant=actors.tenant_a).reference
+
+
 REGISTRY: dict[str, Probe] = {
     # ---- apps/web: shell, sign-in, tenant settings
     "app/": page("/app/"),
@@ -117,6 +135,30 @@ REGISTRY: dict[str, Probe] = {
     "api/v1/docs/": public("the API description is public documentation"),
     "api/v1/redoc/": public("the API description is public documentation"),
     "api/v1/me/": api("/api/v1/me/"),
+    # ---- apps/customers and apps/cases: API
+    "api/v1/customers/": api("/api/v1/customers/"),
+    "api/v1/customers/<int:customer_id>/": object_api(lambda a: f"/api/v1/customers/{_customer_of_a(a)}/"),
+    "api/v1/orders/": api("/api/v1/orders/"),
+    "api/v1/orders/<str:order_number>/": object_api(lambda a: f"/api/v1/orders/{_order_of_a(a)}/"),
+    "api/v1/cases/": api("/api/v1/cases/"),
+    "api/v1/cases/<str:reference>/": object_api(lambda a: f"/api/v1/cases/{_case_of_a(a)}/"),
+    "api/v1/cases/<str:reference>/transition/": object_api(
+        lambda a: f"/api/v1/cases/{_case_of_a(a)}/transition/", "post"
+    ),
+    "api/v1/cases/<str:reference>/assign/": object_api(
+        lambda a: f"/api/v1/cases/{_case_of_a(a)}/assign/", "post"
+    ),
+    "api/v1/cases/<str:reference>/escalate/": object_api(
+        lambda a: f"/api/v1/cases/{_case_of_a(a)}/escalate/", "post"
+    ),
+    "api/v1/cases/<str:reference>/messages/": object_api(
+        lambda a: f"/api/v1/cases/{_case_of_a(a)}/messages/", "post"
+    ),
+    "api/v1/cases/<str:reference>/notes/": object_api(
+        lambda a: f"/api/v1/cases/{_case_of_a(a)}/notes/", "post"
+    ),
+    "api/v1/teams/": api("/api/v1/teams/"),
+    "api/v1/events/": api("/api/v1/events/", "post"),
 }
 
 
