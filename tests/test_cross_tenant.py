@@ -100,6 +100,32 @@ def _case_of_a(actors: Actors) -> str:
     return CaseFactory(customer__tenant=actors.tenant_a).reference
 
 
+def _calendar_of_a(actors: Actors) -> int:
+    from apps.sla.services import calendar_create
+
+    return calendar_create(tenant=actors.tenant_a, actor=None, name="Tenant A's hours", time_zone="UTC").pk
+
+
+def _policy_of_a(actors: Actors) -> int:
+    from apps.sla.services import policy_create
+
+    return policy_create(tenant=actors.tenant_a, actor=None, name="Tenant A's policy").pk
+
+
+def _closure_path_of_a(actors: Actors) -> str:
+    from datetime import date
+
+    from apps.sla.selectors import default_calendar
+    from apps.sla.services import closure_add
+
+    calendar_id = _calendar_of_a(actors)
+    calendar = default_calendar(tenant=actors.tenant_a)
+    closure = closure_add(
+        tenant=actors.tenant_a, actor=None, calendar=calendar, name="Move", start_date=date(2030, 1, 2)
+    )
+    return f"/app/settings/sla/calendars/{calendar_id}/closures/{closure.pk}/delete/"
+
+
 REGISTRY: dict[str, Probe] = {
     # ---- apps/web: shell, sign-in, tenant settings
     "app/": page("/app/"),
@@ -130,6 +156,33 @@ REGISTRY: dict[str, Probe] = {
         lambda a: f"/app/dev-outbox/{DevOutboxMessageFactory(tenant=a.tenant_a).pk}/"
     ),
     "app/dev-outbox/clear/": page("/app/dev-outbox/clear/", "post"),
+    # ---- apps/sla: SLA settings
+    "app/settings/sla/": page("/app/settings/sla/"),
+    "app/settings/sla/install-defaults/": page("/app/settings/sla/install-defaults/", "post"),
+    "app/settings/sla/policies/new/": page("/app/settings/sla/policies/new/"),
+    "app/settings/sla/policies/preview/": page("/app/settings/sla/policies/preview/", "post"),
+    "app/settings/sla/policies/<int:pk>/": object_page(
+        lambda a: f"/app/settings/sla/policies/{_policy_of_a(a)}/"
+    ),
+    "app/settings/sla/policies/<int:pk>/delete/": object_page(
+        lambda a: f"/app/settings/sla/policies/{_policy_of_a(a)}/delete/", "post"
+    ),
+    "app/settings/sla/calendars/": page("/app/settings/sla/calendars/"),
+    "app/settings/sla/calendars/new/": page("/app/settings/sla/calendars/new/"),
+    "app/settings/sla/calendars/regions/": page("/app/settings/sla/calendars/regions/?country=GB"),
+    "app/settings/sla/calendars/<int:pk>/": object_page(
+        lambda a: f"/app/settings/sla/calendars/{_calendar_of_a(a)}/"
+    ),
+    "app/settings/sla/calendars/<int:pk>/delete/": object_page(
+        lambda a: f"/app/settings/sla/calendars/{_calendar_of_a(a)}/delete/", "post"
+    ),
+    "app/settings/sla/calendars/<int:pk>/closures/": object_page(
+        lambda a: f"/app/settings/sla/calendars/{_calendar_of_a(a)}/closures/", "post"
+    ),
+    "app/settings/sla/calendars/<int:pk>/closures/<int:closure_pk>/delete/": object_page(
+        _closure_path_of_a, "post"
+    ),
+    "app/settings/sla/escalation/": page("/app/settings/sla/escalation/"),
     # ---- apps/api: platform endpoints
     "api/v1/schema/": public("the API description is public documentation"),
     "api/v1/docs/": public("the API description is public documentation"),
