@@ -9,6 +9,7 @@ urlpatterns = [
     path("api/v1/", include("apps.api.urls")),
     path("", include("apps.web.urls")),
     path("", include("apps.sla.urls")),  # /app/settings/sla/...
+    path("app/templates/", include("apps.message_templates.urls")),
     path("", include("apps.notifications.urls")),  # /app/dev-outbox/ and /webhooks/...
 ]
 if settings.DEBUG:

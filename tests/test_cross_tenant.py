@@ -126,6 +126,18 @@ def _closure_path_of_a(actors: Actors) -> str:
     return f"/app/settings/sla/calendars/{calendar_id}/closures/{closure.pk}/delete/"
 
 
+def _template_of_a(actors: Actors) -> int:
+    from tests.message_templates.factories import MessageTemplateFactory
+
+    return MessageTemplateFactory(tenant=actors.tenant_a).pk
+
+
+def _template_version_of_a(actors: Actors) -> str:
+    from tests.message_templates.factories import TemplateVersionFactory
+
+    return f"/app/templates/versions/{TemplateVersionFactory(template__tenant=actors.tenant_a).pk}/"
+
+
 REGISTRY: dict[str, Probe] = {
     # ---- apps/web: shell, sign-in, tenant settings
     "app/": page("/app/"),
@@ -211,6 +223,34 @@ REGISTRY: dict[str, Probe] = {
         lambda a: f"/api/v1/cases/{_case_of_a(a)}/notes/", "post"
     ),
     "api/v1/teams/": api("/api/v1/teams/"),
+    # ---- apps/message_templates: staff pages and API
+    "app/templates/": page("/app/templates/"),
+    "app/templates/new/": page("/app/templates/new/"),
+    "app/templates/review/": page("/app/templates/review/"),
+    "app/templates/<int:pk>/": object_page(lambda a: f"/app/templates/{_template_of_a(a)}/"),
+    "app/templates/<int:pk>/details/": object_page(
+        lambda a: f"/app/templates/{_template_of_a(a)}/details/", "post"
+    ),
+    "app/templates/<int:pk>/versions/new/": object_page(
+        lambda a: f"/app/templates/{_template_of_a(a)}/versions/new/", "post"
+    ),
+    "app/templates/versions/<int:pk>/": object_page(_template_version_of_a),
+    "app/templates/versions/<int:pk>/edit/": object_page(lambda a: f"{_template_version_of_a(a)}edit/"),
+    "app/templates/versions/<int:pk>/lint/": object_page(
+        lambda a: f"{_template_version_of_a(a)}lint/", "post"
+    ),
+    "app/templates/versions/<int:pk>/submit/": object_page(
+        lambda a: f"{_template_version_of_a(a)}submit/", "post"
+    ),
+    "app/templates/versions/<int:pk>/discard/": object_page(
+        lambda a: f"{_template_version_of_a(a)}discard/", "post"
+    ),
+    "app/templates/versions/<int:pk>/review/": object_page(
+        lambda a: f"{_template_version_of_a(a)}review/", "post"
+    ),
+    "app/templates/versions/<int:pk>/diff/": object_page(lambda a: f"{_template_version_of_a(a)}diff/"),
+    "api/v1/templates/": api("/api/v1/templates/"),
+    "api/v1/templates/<int:pk>/": object_api(lambda a: f"/api/v1/templates/{_template_of_a(a)}/"),
     "api/v1/events/": api("/api/v1/events/", "post"),
 }
 

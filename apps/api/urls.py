@@ -23,4 +23,5 @@ urlpatterns = [
     path("me/", MeView.as_view(), name="me"),
     path("", include("apps.customers.api.urls")),
     path("", include("apps.cases.api.urls")),
+    path("", include("apps.message_templates.api.urls")),
 ]

@@ -182,11 +182,23 @@ class _Collector:
                 self.problems.append((line, "unknown_variable", f"“{path}” is a group: use one of {listed}."))
             return
         display = path.replace("[]", "")
-        suggestion = difflib.get_close_matches(path, sorted(self.trigger.paths), n=1)
-        hint = f" Did you mean “{suggestion[0]}”?" if suggestion else ""
+        suggestion = _suggest(path, self.trigger.paths)
+        hint = f" Did you mean “{suggestion}”?" if suggestion else ""
         self.problems.append(
             (line, "unknown_variable", f"“{display}” is not a variable of {self.trigger.name}.{hint}")
         )
+
+
+def _suggest(path: str, known: Iterable[str]) -> str | None:
+    """The known path sharing the longest prefix with a typo (then the most similar), if close enough."""
+
+    def score(candidate: str) -> tuple[int, float]:
+        shorter = min(len(path), len(candidate))
+        prefix = next((i for i in range(shorter) if path[i] != candidate[i]), shorter)
+        return prefix, difflib.SequenceMatcher(a=path, b=candidate).ratio()
+
+    best = max(sorted(known), key=score, default=None)
+    return best if best is not None and score(best)[1] >= 0.6 else None
 
 
 def _chain(node: nodes.Node) -> tuple[str, list[str]] | None:
@@ -277,36 +289,40 @@ def sms_max_segments() -> int:
     return settings.SMS_MAX_SEGMENTS
 
 
-def sms_problems(text: str, *, source: str) -> list[LintProblem]:
-    """Warnings about cost: past the segment budget, or forced into UCS-2 by a stray character."""
-    problems = []
+def sms_segment_problems(text: str) -> list[LintProblem]:
+    """A warning when the rendered SMS costs more segments than the budget."""
     stats = sms_stats(text)
     limit = sms_max_segments()
-    if stats.segments > limit:
-        problems.append(
-            LintProblem(
-                SMS_TEXT,
-                None,
-                "sms",
-                f"With sample data this SMS is {stats.segments} segments ({stats.length} characters, "
-                f"{stats.encoding}); the budget is {limit}.",
-                WARNING,
-            )
+    if stats.segments <= limit:
+        return []
+    return [
+        LintProblem(
+            SMS_TEXT,
+            None,
+            "sms",
+            f"With sample data this SMS is {stats.segments} segments ({stats.length} characters, "
+            f"{stats.encoding}); the budget is {limit}.",
+            WARNING,
         )
+    ]
+
+
+def sms_encoding_problems(source: str) -> list[LintProblem]:
+    """A warning when the SMS text itself holds a character that forces UCS-2 (and doubles the cost)."""
     odd = non_gsm_characters(source)
-    if odd:
-        listed = ", ".join(describe_character(char) for char in odd[:5])
-        problems.append(
-            LintProblem(
-                SMS_TEXT,
-                None,
-                "sms",
-                f"{listed} {'is' if len(odd) == 1 else 'are'} not in the GSM-7 alphabet, so the SMS is "
-                "sent as UCS-2: 70 characters a segment instead of 160.",
-                WARNING,
-            )
+    if not odd:
+        return []
+    listed = ", ".join(describe_character(char) for char in odd[:5])
+    return [
+        LintProblem(
+            SMS_TEXT,
+            None,
+            "sms",
+            f"{listed} {'is' if len(odd) == 1 else 'are'} not in the GSM-7 alphabet, so the SMS is "
+            "sent as UCS-2: 70 characters a segment instead of 160.",
+            WARNING,
         )
-    return problems
+    ]
 
 
 def template_lint(*, key: str, content: Mapping[str, str], locale: str = "en") -> list[LintProblem]:
@@ -323,6 +339,8 @@ def template_lint(*, key: str, content: Mapping[str, str], locale: str = "en") -
             continue
         field_problems = _lint_field(trigger, name, source)
         problems.extend(field_problems)
+        if name == SMS_TEXT:
+            problems.extend(sms_encoding_problems(source))
         if not any(p.is_error for p in field_problems):
             clean_fields.append(name)
     context = sample_context(trigger, locale)
@@ -333,7 +351,7 @@ def template_lint(*, key: str, content: Mapping[str, str], locale: str = "en") -
             problems.append(LintProblem(name, None, "render", f"Fails with sample data: {exc}"))
             continue
         if name == SMS_TEXT:
-            problems.extend(sms_problems(rendered.strip(), source=content[name]))
+            problems.extend(sms_segment_problems(rendered.strip()))
     return sorted(problems, key=lambda p: (not p.is_error, CONTENT_FIELDS.index(p.field), p.line or 0))
 
 
@@ -342,10 +360,10 @@ def blocking_problems(problems: Iterable[LintProblem]) -> list[LintProblem]:
 
 
 def sample_context(
-    trigger: Trigger, locale: str, *, company_name: str = "", zone_name: str = "UTC"
+    trigger: Trigger, locale: str, *, overrides: Mapping[str, Any] | None = None, zone_name: str = "UTC"
 ) -> dict[str, Any]:
     return prepare_context(
-        trigger.sample_context(locale, company_name=company_name),
+        trigger.sample_context(locale, overrides=overrides),
         locale=locale,
         zone=zoneinfo.ZoneInfo(zone_name),
     )
@@ -402,11 +420,11 @@ def preview_content(
     content: Mapping[str, str],
     channel: str,
     locale: str,
-    company_name: str = "",
+    overrides: Mapping[str, Any] | None = None,
     zone_name: str = "UTC",
 ) -> Preview:
     """The content rendered for `channel` with the trigger's sample data in `locale`."""
-    context = sample_context(trigger_for_key(key), locale, company_name=company_name, zone_name=zone_name)
+    context = sample_context(trigger_for_key(key), locale, overrides=overrides, zone_name=zone_name)
     try:
         message = render_content(content=content, channel=channel, context=context)
     except TemplateRenderError as exc:

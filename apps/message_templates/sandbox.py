@@ -104,6 +104,9 @@ def _bounded_replace(value: Any, old: Any, new: Any, count: int | None = None) -
 def _check_nodes(template: nodes.Template) -> None:
     for node in template.find_all(tuple(FORBIDDEN_NODES)):
         raise ForbiddenConstruct(FORBIDDEN_NODES[type(node)], node.lineno)
+    for node in template.find_all(nodes.Name):
+        if node.name == "self":  # Jinja's reference to the template object itself
+            raise ForbiddenConstruct("“self” is not available in templates.", node.lineno)
 
     def depth(node: nodes.Node, level: int) -> None:
         for child in node.iter_child_nodes():

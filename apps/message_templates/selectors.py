@@ -1,12 +1,12 @@
 """Reads of templates and versions, shared by the staff UI, the API and the senders."""
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 
 from apps.message_templates.models import MessageTemplate, TemplateVersion, VersionStatus
+from apps.message_templates.triggers import TRIGGERS, Trigger, trigger_for_key
 from apps.tenants.models import Tenant
 
 FALLBACK_LOCALE = "en"
@@ -111,6 +111,10 @@ class TemplateRow:
     locales: list[LocaleState] = field(default_factory=list)
 
     @property
+    def trigger(self) -> Trigger:
+        return trigger_for_key(self.template.key)
+
+    @property
     def needs_review(self) -> bool:
         return any(state.open and state.open.status == VersionStatus.SUBMITTED for state in self.locales)
 
@@ -119,31 +123,48 @@ class TemplateRow:
         return any(state.approved is None for state in self.locales)
 
 
-def template_overview(*, tenant: Tenant, replies: bool | None = None, query: str = "") -> list[TemplateRow]:
-    """Every template with its approved and in-the-works version per configured locale (two queries)."""
-    templates = MessageTemplate.objects.for_tenant(tenant).order_by("is_reply", "key")
-    if replies is not None:
-        templates = templates.filter(is_reply=replies)
-    if query:
-        templates = templates.filter(Q(name__icontains=query) | Q(key__icontains=query))
-    templates = list(templates)
-    by_template: dict[int, dict[str, LocaleState]] = defaultdict(dict)
+def _locale_states(tenant: Tenant, templates: list[MessageTemplate]) -> dict[int, dict[str, LocaleState]]:
+    """Per template and configured locale: the approved version and the one in the works (one query)."""
     locales = [code for code, _name in settings.LANGUAGES]
+    states: dict[int, dict[str, LocaleState]] = {
+        t.pk: {code: LocaleState(code) for code in locales} for t in templates
+    }
     versions = (
         TemplateVersion.objects.for_tenant(tenant)
         .filter(template__in=[t.pk for t in templates], status__in=[VersionStatus.APPROVED, *OPEN_STATUSES])
         .only("id", "template_id", "locale", "number", "status", "author_id", "submitted_at", "approved_at")
     )
     for version in versions:
-        state = by_template[version.template_id].setdefault(version.locale, LocaleState(version.locale))
+        state = states[version.template_id].setdefault(version.locale, LocaleState(version.locale))
         if version.status == VersionStatus.APPROVED:
             state.approved = version
         else:
             state.open = version
-    return [
-        TemplateRow(t, [by_template[t.pk].get(code) or LocaleState(code) for code in locales])
-        for t in templates
-    ]
+    return states
+
+
+def template_overview(*, tenant: Tenant, replies: bool | None = None, query: str = "") -> list[TemplateRow]:
+    """Every template with its approved and in-the-works version per configured locale (two queries)."""
+    templates = MessageTemplate.objects.for_tenant(tenant)
+    if replies is not None:
+        templates = templates.filter(is_reply=replies)
+    if query:
+        templates = templates.filter(Q(name__icontains=query) | Q(key__icontains=query))
+    order = {key: index for index, key in enumerate(TRIGGERS)}
+    templates = sorted(templates, key=lambda t: (t.is_reply, order.get(t.trigger, 0), t.name.lower()))
+    states = _locale_states(tenant, templates)
+    return [TemplateRow(t, list(states[t.pk].values())) for t in templates]
+
+
+def template_locale_states(*, tenant: Tenant, template: MessageTemplate) -> dict[str, LocaleState]:
+    return _locale_states(tenant, [template])[template.pk]
+
+
+def triggers_in_use(*, tenant: Tenant) -> set[str]:
+    """Triggers that already have their template (each trigger has at most one)."""
+    return set(
+        MessageTemplate.objects.for_tenant(tenant).filter(is_reply=False).values_list("trigger", flat=True)
+    )
 
 
 def reply_templates(*, tenant: Tenant, locale: str) -> list[TemplateVersion]:
@@ -160,3 +181,15 @@ def reply_templates(*, tenant: Tenant, locale: str) -> list[TemplateVersion]:
         if chosen is None or candidates.index(version.locale) < candidates.index(chosen.locale):
             best[version.template_id] = version
     return sorted(best.values(), key=lambda v: v.template.name)
+
+
+def templates_for_api(*, tenant: Tenant, all_versions: bool = False) -> QuerySet:
+    """Templates with their versions prefetched as `listed_versions`: approved ones only, or all."""
+    versions = TemplateVersion.objects.for_tenant(tenant).order_by("locale", "-number")
+    if not all_versions:
+        versions = versions.filter(status=VersionStatus.APPROVED)
+    return (
+        MessageTemplate.objects.for_tenant(tenant)
+        .prefetch_related(Prefetch("versions", queryset=versions, to_attr="listed_versions"))
+        .order_by("-created_at", "-id")
+    )

@@ -15,7 +15,7 @@ Callers that send (apps.notifications) build a context with exactly these paths;
 datetimes may be passed as `date`/`datetime` values and are formatted for the message's locale.
 """
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -120,13 +120,15 @@ class Trigger:
     def required_in(self, content_field: str) -> list[Variable]:
         return [v for v in self.variables if content_field in v.required_in]
 
-    def sample_context(self, locale: str, *, company_name: str = "") -> dict[str, Any]:
-        """Nested plain data built from the samples, for previews and lint-by-rendering."""
+    def sample_context(self, locale: str, *, overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
+        """Nested plain data built from the samples, for previews and lint-by-rendering.
+
+        `overrides` replaces samples by path, e.g. the viewing tenant's own name and brand colour.
+        """
+        overrides = overrides or {}
         context: dict[str, Any] = {}
         for variable in self.variables:
-            value = variable.sample(locale)
-            if variable.name == "company.name" and company_name:
-                value = company_name
+            value = overrides.get(variable.name) or variable.sample(locale)
             node = context
             *parents, leaf = variable.name.split(".")
             for part in parents:
