@@ -8,6 +8,8 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("api/v1/", include("apps.api.urls")),
     path("", include("apps.web.urls")),
+    path("app/cases/", include("apps.cases.urls")),
+    path("app/customers/", include("apps.customers.urls")),
     path("", include("apps.sla.urls")),  # /app/settings/sla/...
     path("app/templates/", include("apps.message_templates.urls")),
     path("", include("apps.notifications.urls")),  # /app/dev-outbox/ and /webhooks/...

@@ -100,6 +100,22 @@ def _case_of_a(actors: Actors) -> str:
     return CaseFactory(customer__tenant=actors.tenant_a).reference
 
 
+def _attachment_of_a(actors: Actors) -> int:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from apps.cases.selectors import TENANT_WIDE, case_by_reference
+    from apps.cases.services import case_add_note
+
+    case = case_by_reference(tenant=actors.tenant_a, membership=TENANT_WIDE, reference=_case_of_a(actors))
+    note = case_add_note(
+        actor=None,
+        case=case,
+        body="See file",
+        attachments=[SimpleUploadedFile("a.txt", b"text", "text/plain")],
+    )
+    return note.attachments.get().pk
+
+
 def _calendar_of_a(actors: Actors) -> int:
     from apps.sla.services import calendar_create
 
@@ -223,6 +239,33 @@ REGISTRY: dict[str, Probe] = {
         lambda a: f"/api/v1/cases/{_case_of_a(a)}/notes/", "post"
     ),
     "api/v1/teams/": api("/api/v1/teams/"),
+    # ---- apps/cases and apps/customers: the agent workspace
+    "app/cases/": page("/app/cases/"),
+    "app/cases/new/": page("/app/cases/new/"),
+    "app/cases/attachments/<int:pk>/": object_page(
+        lambda a: f"/app/cases/attachments/{_attachment_of_a(a)}/"
+    ),
+    "app/cases/<str:reference>/": object_page(lambda a: f"/app/cases/{_case_of_a(a)}/"),
+    "app/cases/<str:reference>/reply/": object_page(lambda a: f"/app/cases/{_case_of_a(a)}/reply/", "post"),
+    "app/cases/<str:reference>/note/": object_page(lambda a: f"/app/cases/{_case_of_a(a)}/note/", "post"),
+    "app/cases/<str:reference>/status/": object_page(lambda a: f"/app/cases/{_case_of_a(a)}/status/", "post"),
+    "app/cases/<str:reference>/assign/": object_page(lambda a: f"/app/cases/{_case_of_a(a)}/assign/", "post"),
+    "app/cases/<str:reference>/team/": object_page(lambda a: f"/app/cases/{_case_of_a(a)}/team/", "post"),
+    "app/cases/<str:reference>/escalate/": object_page(
+        lambda a: f"/app/cases/{_case_of_a(a)}/escalate/", "post"
+    ),
+    "app/cases/<str:reference>/order/": object_page(lambda a: f"/app/cases/{_case_of_a(a)}/order/", "post"),
+    "app/cases/<str:reference>/tags/": object_page(lambda a: f"/app/cases/{_case_of_a(a)}/tags/", "post"),
+    "app/cases/<str:reference>/priority/": object_page(
+        lambda a: f"/app/cases/{_case_of_a(a)}/priority/", "post"
+    ),
+    "app/customers/": page("/app/customers/"),
+    "app/customers/new/": page("/app/customers/new/"),
+    "app/customers/<int:pk>/": object_page(lambda a: f"/app/customers/{_customer_of_a(a)}/"),
+    "app/customers/<int:pk>/edit/": object_page(lambda a: f"/app/customers/{_customer_of_a(a)}/edit/"),
+    "app/customers/<int:pk>/consent/": object_page(
+        lambda a: f"/app/customers/{_customer_of_a(a)}/consent/", "post"
+    ),
     # ---- apps/message_templates: staff pages and API
     "app/templates/": page("/app/templates/"),
     "app/templates/new/": page("/app/templates/new/"),

@@ -44,6 +44,7 @@ from apps.common.domain_events import DomainEvent, domain_event_publish
 from apps.common.tags import normalize_tags
 from apps.customers.models import Channel, Customer, Order
 from apps.customers.selectors import customer_reachable_channels
+from apps.customers.services import customer_create
 from apps.tenants.models import Membership, Tenant
 
 FIRST_CASE_NUMBER = 1001
@@ -709,3 +710,17 @@ def timeline_entry_link_notification(*, entry: TimelineEntry, notification_id: i
     )
     entry.notification_id, entry.pending_delivery = notification_id, False
     return entry
+
+
+# --- added for the agent workspace's new-case form ------------------------------------------------
+
+
+@transaction.atomic
+def case_open_for_new_customer(
+    *, tenant: Tenant, actor: Actor, customer_fields: Mapping[str, Any], **case_fields: Any
+) -> Case:
+    """Create the customer an agent typed in (someone who phoned) and open their case, in one
+    transaction: a refused case leaves no customer behind. Arguments as `customer_create` and
+    `case_open`."""
+    customer = customer_create(tenant=tenant, actor=actor, **customer_fields)
+    return case_open(tenant=tenant, actor=actor, customer=customer, **case_fields)

@@ -21,3 +21,8 @@ def normalize_tags(tags: Iterable[str]) -> list[str]:
         if value not in cleaned:
             cleaned.append(value)
     return cleaned
+
+
+def split_tags(text: str) -> list[str]:
+    """Tags typed into one field, separated by commas (or semicolons); normalised by the services."""
+    return [tag.strip() for tag in (text or "").replace(";", ",").split(",") if tag.strip()]

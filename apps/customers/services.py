@@ -585,3 +585,32 @@ def order_transition(
     )
     _publish_order_event(order, from_status=from_status, reason=reason)
     return order
+
+
+# --- added for the agent workspace's customer form ------------------------------------------------
+
+
+@transaction.atomic
+def customer_edit(
+    *,
+    actor: Actor,
+    customer: Customer,
+    changes: Mapping[str, Any],
+    emails: Iterable[str],
+    phones: Iterable[str],
+) -> Customer:
+    """Profile fields and contact points saved as one change, as the staff form edits them together:
+    both are saved or neither. Contact points are rewritten only when they differ."""
+    clean_emails, clean_phones = _normalized_contacts(emails, phones)
+    customer = customer_update(actor=actor, customer=customer, changes=changes)
+    current = {
+        kind: list(
+            customer.contact_points.filter(kind=kind)
+            .order_by("-is_primary", "id")
+            .values_list("value", flat=True)
+        )
+        for kind in (ContactKind.EMAIL, ContactKind.PHONE)
+    }
+    if current != {ContactKind.EMAIL: clean_emails, ContactKind.PHONE: clean_phones}:
+        customer_set_contact_points(actor=actor, customer=customer, emails=clean_emails, phones=clean_phones)
+    return customer

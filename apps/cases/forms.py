@@ -1,0 +1,253 @@
+"""Forms of the agent workspace. They parse input and offer only sensible choices; the rules
+themselves (legal transitions, consent, order ownership, attachment limits) live in the services,
+whose ValidationErrors the views show on these forms (`apply_service_errors`).
+
+Every form that changes a case carries the case `version` it was rendered with (optimistic
+locking): the services refuse a stale version with `ConflictError`.
+"""
+
+from typing import Any
+
+from django import forms
+
+from apps.cases.models import Case, CaseKind, CaseStatus, MessageChannel, Priority, SourceChannel
+from apps.cases.selectors import assignable_users, team_list
+from apps.cases.services import REPLY_CHANNELS
+from apps.cases.transitions import allowed_transitions
+from apps.common.tags import split_tags
+from apps.customers.models import Channel, Customer
+from apps.customers.selectors import customer_orders, customer_reachable_channels
+from apps.tenants.models import Tenant
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one input (Django's documented recipe); the service checks type and size."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", MultipleFileInput())
+        kwargs.setdefault("required", False)
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> list:
+        if not data:
+            return []
+        files = data if isinstance(data, list | tuple) else [data]
+        return [super(MultipleFileField, self).clean(item, initial) for item in files]
+
+
+class CaseForm(forms.Form):
+    """A form about one case: knows the case (for its choices) and carries its version."""
+
+    version = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, case: Case, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.case = case
+
+
+def reply_channel_choices(customer: Customer) -> list[tuple[str, str]]:
+    """Reply channels, reachable ones (preferred first) before the rest, each saying why not."""
+    reachable = customer_reachable_channels(customer=customer)
+    choices = [(channel, MessageChannel(channel).label) for channel in reachable]
+    for channel in REPLY_CHANNELS:
+        if channel in reachable:
+            continue
+        if channel == MessageChannel.PHONE:
+            choices.append((channel, "Phone call (log a call you made)"))
+        else:
+            choices.append((channel, f"{MessageChannel(channel).label} (no consent or no address)"))
+    return choices
+
+
+class ReplyForm(CaseForm):
+    body = forms.CharField(
+        label="Reply to the customer",
+        widget=forms.Textarea(attrs={"rows": 5, "placeholder": "Write your reply…"}),
+        error_messages={"required": "Write the message."},
+    )
+    channel = forms.ChoiceField(label="Send by")
+    attachments = MultipleFileField(label="Attachments")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        choices = reply_channel_choices(self.case.customer)
+        self.fields["channel"].choices = choices
+        self.fields["channel"].initial = choices[0][0]
+
+
+class NoteForm(CaseForm):
+    body = forms.CharField(
+        label="Internal note",
+        widget=forms.Textarea(attrs={"rows": 4, "placeholder": "Only your colleagues see this…"}),
+        error_messages={"required": "Write the note."},
+    )
+    attachments = MultipleFileField(label="Attachments")
+
+
+class StatusForm(CaseForm):
+    to_status = forms.ChoiceField(label="Move to")
+    reason = forms.CharField(
+        label="Reason (optional)", required=False, max_length=1000, widget=forms.TextInput()
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["to_status"].choices = [
+            (value, CaseStatus(value).label) for value in allowed_transitions(self.case.status)
+        ]
+
+
+class AssignForm(CaseForm):
+    assignee = forms.ModelChoiceField(
+        queryset=None,
+        required=False,
+        empty_label="Unassigned",
+        widget=forms.Select(
+            attrs={"id": "prop-assignee", "data-shortcut": "a", "data-shortcut-label": "Assign the case"}
+        ),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].queryset = assignable_users(tenant=self.case.tenant)
+        self.fields["assignee"].initial = self.case.assignee_id
+
+
+class TeamForm(CaseForm):
+    team = forms.ModelChoiceField(
+        queryset=None, required=False, empty_label="No team", widget=forms.Select(attrs={"id": "prop-team"})
+    )
+    note = forms.CharField(
+        label="Note for the new team (internal)", required=False, max_length=2000, widget=forms.TextInput()
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["team"].queryset = team_list(tenant=self.case.tenant)
+        self.fields["team"].initial = self.case.team_id
+
+
+class EscalateForm(CaseForm):
+    reason = forms.CharField(
+        label="Why escalate?",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2, "placeholder": "e.g. Customer threatens to cancel"}),
+        error_messages={"required": "Say why the case is escalated."},
+    )
+
+
+class OrderLinkForm(CaseForm):
+    order = forms.ModelChoiceField(
+        queryset=None,
+        required=False,
+        empty_label="No linked order",
+        widget=forms.Select(attrs={"id": "prop-order"}),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["order"].queryset = customer_orders(customer=self.case.customer)
+        self.fields["order"].initial = self.case.order_id
+        self.fields["order"].label_from_instance = lambda order: (
+            f"{order.order_number} · {order.get_status_display()}"
+        )
+
+
+class TagsForm(CaseForm):
+    tags = forms.CharField(
+        required=False,
+        max_length=1000,
+        help_text="Comma-separated, e.g. refund, vip",
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["tags"].initial = ", ".join(self.case.tags)
+
+    def clean_tags(self) -> list[str]:
+        return split_tags(self.cleaned_data["tags"])
+
+
+class PriorityForm(CaseForm):
+    priority = forms.ChoiceField(choices=Priority.choices)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["priority"].initial = self.case.priority
+
+
+# --- new case ------------------------------------------------------------------------------------
+
+
+class CaseCreateForm(forms.Form):
+    """A case an agent opens for a customer (who phoned, for instance): an existing customer picked
+    from a search, or a new one typed in with the case."""
+
+    customer = forms.ModelChoiceField(
+        queryset=None, required=False, widget=forms.RadioSelect, empty_label=None
+    )
+    new_customer_name = forms.CharField(label="Name", required=False, max_length=200)
+    new_customer_email = forms.CharField(
+        label="Email", required=False, max_length=254, widget=forms.EmailInput()
+    )
+    new_customer_phone = forms.CharField(
+        label="Phone",
+        required=False,
+        max_length=40,
+        help_text="International form, e.g. +44 20 7946 0958",
+        widget=forms.TextInput(attrs={"type": "tel"}),
+    )
+    new_customer_consents = forms.MultipleChoiceField(
+        label="They agree to updates by",
+        required=False,
+        choices=[(Channel.EMAIL, "Email"), (Channel.SMS, "SMS"), (Channel.VOICE, "Voice call")],
+        widget=forms.CheckboxSelectMultiple,
+    )
+    kind = forms.ChoiceField(choices=CaseKind.choices, initial=CaseKind.INQUIRY)
+    subject = forms.CharField(max_length=200, error_messages={"required": "Give the case a subject."})
+    description = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5, "placeholder": "What did the customer tell you?"}),
+    )
+    source_channel = forms.ChoiceField(
+        label="Came in by", choices=SourceChannel.choices, initial=SourceChannel.PHONE
+    )
+    priority = forms.ChoiceField(choices=Priority.choices, initial=Priority.NORMAL)
+    team = forms.ModelChoiceField(queryset=None, required=False, empty_label="No team")
+    assignee = forms.ModelChoiceField(queryset=None, required=False, empty_label="Unassigned")
+    order_number = forms.CharField(label="Order number", required=False, max_length=64)
+    tags = forms.CharField(required=False, max_length=1000, help_text="Comma-separated")
+
+    # Service field → form field, for errors from customer_create and case_open.
+    SERVICE_FIELDS = {
+        "name": "new_customer_name",
+        "emails": "new_customer_email",
+        "phones": "new_customer_phone",
+        "order": "order_number",
+    }
+
+    def __init__(self, *args: Any, tenant: Tenant, customers: Any, **kwargs: Any) -> None:
+        """`customers`: the customers to offer (search results, or the preselected one)."""
+        super().__init__(*args, **kwargs)
+        self.tenant = tenant
+        self.fields["customer"].queryset = Customer.objects.for_tenant(tenant)
+        self.fields["customer"].widget.choices = [(customer.pk, customer) for customer in customers]
+        self.fields["team"].queryset = team_list(tenant=tenant)
+        self.fields["assignee"].queryset = assignable_users(tenant=tenant)
+
+    def clean_tags(self) -> list[str]:
+        return split_tags(self.cleaned_data["tags"])
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        chosen = data.get("customer") is not None or (data.get("new_customer_name") or "").strip()
+        if not chosen and not self.has_error("customer"):
+            self.add_error(
+                "customer", "Pick the customer, or type the name of a new one under “New customer”."
+            )
+        return data

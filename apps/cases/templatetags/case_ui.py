@@ -1,0 +1,32 @@
+"""Template helpers of the agent workspace: status words as badges, queue links that keep filters."""
+
+from django import template
+from django.http import QueryDict
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
+
+register = template.Library()
+
+
+@register.simple_tag
+def badge(value: str, label: str = "") -> SafeString:
+    """`{% badge case.status case.get_status_display %}` → a badge coloured by its status word
+    (app.css knows `badge-in-progress`, `badge-pending-customer`, `badge-urgent` …)."""
+    word = str(value or "neutral").replace("_", "-")
+    return format_html('<span class="badge badge-{}">{}</span>', word, label or value)
+
+
+@register.simple_tag
+def query_with(params: QueryDict, **changes: object) -> str:
+    """The current query string with some parameters replaced (None or "" removes them), e.g.
+    `?{% query_with request.GET cursor=page.next_cursor before=None %}`. Paging parameters are
+    dropped whenever anything else changes, so a new filter starts on its first page."""
+    query = params.copy()
+    if set(changes) - {"cursor", "before"}:
+        changes = {"cursor": None, "before": None, **changes}
+    for name, value in changes.items():
+        if value in (None, ""):
+            query.pop(name, None)
+        else:
+            query[name] = str(value)
+    return query.urlencode()
