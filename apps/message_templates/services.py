@@ -410,15 +410,18 @@ def template_install_defaults(*, tenant: Tenant) -> InstallReport:
         for default in DEFAULT_TEMPLATES:
             template = existing.get(default.key)
             if template is None:
-                template = MessageTemplate.objects.create(
+                # get_or_create: a concurrent installer may have created it since `existing` was read.
+                template, created = MessageTemplate.objects.for_tenant(tenant).get_or_create(
                     tenant=tenant,
                     key=default.key,
-                    trigger=default.trigger,
-                    name=default.name,
-                    description=default.description,
-                    is_reply=default.trigger == REPLY,
+                    defaults={
+                        "trigger": default.trigger,
+                        "name": default.name,
+                        "description": default.description,
+                        "is_reply": default.trigger == REPLY,
+                    },
                 )
-                templates_created += 1
+                templates_created += created
             for locale, content in default.versions.items():
                 if (template.pk, locale) in have:
                     continue

@@ -254,3 +254,20 @@ def test_malformed_input_never_errors(actors, approved):
     )
     assert client.post("/app/templates/new/", {"trigger": "nope", "name": ""}).status_code == 200
     assert client.get(f"/app/templates/versions/{approved.pk}/diff/?against=abc").status_code == 200
+
+
+def test_list_page_query_count_does_not_grow_with_the_number_of_templates(actors, approved):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from apps.message_templates.services import template_install_defaults
+
+    client = client_for(actors.tenant_a, actors.agent_a)
+    client.get("/app/templates/")  # warm the session and caches
+    with CaptureQueriesContext(connection) as few:
+        client.get("/app/templates/")
+    template_install_defaults(tenant=actors.tenant_a)
+    with CaptureQueriesContext(connection) as many:
+        response = client.get("/app/templates/")
+    assert response.content.decode().count("v1 approved") >= 27
+    assert len(many) == len(few)
