@@ -19,8 +19,8 @@ from django.utils.text import slugify
 from apps.accounts.models import User
 from apps.audit.services import audit_record
 from apps.common import clock
+from apps.message_templates.lint import blocking_problems, template_lint
 from apps.message_templates.models import MessageTemplate, TemplateVersion, VersionStatus
-from apps.message_templates.rendering import blocking_problems, template_lint
 from apps.message_templates.sandbox import MAX_SOURCE_CHARS
 from apps.message_templates.selectors import OPEN_STATUSES, locale_candidates
 from apps.message_templates.triggers import CONTENT_FIELDS, EMAIL_SUBJECT, REPLY, REPLY_KEY_PREFIX, TRIGGERS

@@ -17,7 +17,7 @@ datetimes may be passed as `date`/`datetime` values and are formatted for the me
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 from typing import Any
 
 from apps.common import clock
@@ -542,11 +542,7 @@ def automatic_triggers() -> list[Trigger]:
 
 
 def format_sample(value: Any) -> str:
-    """A sample value as shown in the variable reference (dates as ISO, lists summarised)."""
+    """A (prepared) sample value as the variable reference shows it; lists are summarised."""
     if isinstance(value, list):
         return f"{len(value)} items"
-    if isinstance(value, datetime):
-        return value.strftime("%Y-%m-%d %H:%M")
-    if isinstance(value, date):
-        return value.isoformat()
-    return str(value)
+    return "" if value is None else str(value)

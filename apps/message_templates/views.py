@@ -20,16 +20,9 @@ from apps.message_templates.forms import (
     TemplateDetailsForm,
     VersionContentForm,
 )
+from apps.message_templates.lint import blocking_problems, sms_max_segments, template_lint
 from apps.message_templates.models import MessageTemplate, TemplateVersion, VersionStatus
-from apps.message_templates.rendering import (
-    CHANNEL_FIELDS,
-    Preview,
-    blocking_problems,
-    preview_content,
-    sample_context,
-    sms_max_segments,
-    template_lint,
-)
+from apps.message_templates.rendering import CHANNEL_FIELDS, Preview, preview_content, sample_context
 from apps.message_templates.triggers import (
     CHANNEL_LABELS,
     CHANNELS,

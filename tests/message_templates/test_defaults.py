@@ -4,8 +4,9 @@ import pytest
 from django.core.management import call_command
 
 from apps.message_templates.defaults import DEFAULT_TEMPLATES
+from apps.message_templates.lint import blocking_problems, template_lint
 from apps.message_templates.models import MessageTemplate, TemplateVersion, VersionStatus
-from apps.message_templates.rendering import blocking_problems, preview_content, template_lint
+from apps.message_templates.rendering import preview_content
 from apps.message_templates.selectors import approved_version
 from apps.message_templates.services import template_install_defaults
 from apps.message_templates.sms import GSM7

@@ -2,7 +2,7 @@
 
 import pytest
 
-from apps.message_templates.rendering import blocking_problems, template_lint
+from apps.message_templates.lint import blocking_problems, template_lint
 from tests.message_templates.factories import default_content
 
 
