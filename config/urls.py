@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("apps.sla.urls")),  # /app/settings/sla/...
     path("app/templates/", include("apps.message_templates.urls")),
     path("", include("apps.notifications.urls")),  # /app/dev-outbox/ and /webhooks/...
+    path("portal/", include("apps.portal.urls")),  # the customer portal (docs/portal.md)
 ]
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

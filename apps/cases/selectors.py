@@ -4,7 +4,7 @@ Who sees which case is decided in one place, `cases_visible_to`; every other sta
 starts from it, so a case an agent may not see answers "not found" everywhere alike.
 """
 
-from django.db.models import Prefetch, Q, QuerySet, Subquery
+from django.db.models import Max, Prefetch, Q, QuerySet, Subquery
 
 from apps.accounts.models import User
 from apps.cases.models import Attachment, Case, EntryKind, Team, TeamMembership, TimelineEntry, Visibility
@@ -161,3 +161,42 @@ def assignable_users(*, tenant: Tenant) -> QuerySet[User]:
     """Active staff of the tenant, by name: who a case can be assigned to."""
     members = Membership.objects.for_tenant(tenant).filter(is_active=True).values("user_id")
     return User.objects.filter(pk__in=members, is_active=True).order_by("full_name", "email")
+
+
+# --- the customer's own view (portal) -------------------------------------------------------------
+# A customer sees exactly their own cases, and of each only the customer-visible timeline.
+
+CUSTOMER_SEES = Q(visibility=Visibility.CUSTOMER)
+
+
+def customer_cases(*, customer: Customer) -> QuerySet[Case]:
+    """The customer's cases, most recently active first, each annotated with `last_update`: when
+    the customer last saw something change (a visible entry or a status change)."""
+    seen = Q(timeline__visibility=Visibility.CUSTOMER) | Q(timeline__kind=EntryKind.STATUS_CHANGE)
+    return (
+        Case.objects.for_tenant(customer.tenant_id)
+        .filter(customer_id=customer.pk)
+        .annotate(last_update=Max("timeline__created_at", filter=seen))
+        .defer("search_vector", "description")
+        .order_by("-last_activity_at", "-id")
+    )
+
+
+def customer_case_by_reference(*, customer: Customer, reference: str) -> Case | None:
+    """The customer's own case with this reference (any letter case), else None."""
+    return (
+        Case.objects.for_tenant(customer.tenant_id)
+        .filter(customer_id=customer.pk, reference=(reference or "").strip().upper())
+        .select_related("tenant", "customer", "order")
+        .defer("search_vector")
+        .first()
+    )
+
+
+def customer_attachment(*, case: Case, attachment_id: int) -> Attachment | None:
+    """An attachment of a customer-visible entry of `case` (never one of an internal note)."""
+    return (
+        Attachment.objects.for_tenant(case.tenant_id)
+        .filter(pk=attachment_id, entry__case_id=case.pk, entry__visibility=Visibility.CUSTOMER)
+        .first()
+    )

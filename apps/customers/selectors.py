@@ -88,6 +88,16 @@ def customer_by_contact(*, tenant: Tenant, kind: str, value: str) -> Customer | 
     return point.customer if point else None
 
 
+def contact_point_by_value(*, tenant: Tenant, kind: str, value: str) -> ContactPoint | None:
+    """The contact point with this already-normalised address, with its customer (portal sign-in)."""
+    return (
+        ContactPoint.objects.for_tenant(tenant)
+        .filter(kind=kind, value=value)
+        .select_related("customer", "customer__tenant")
+        .first()
+    )
+
+
 def customer_by_external_id(*, tenant: Tenant, external_id: str) -> Customer | None:
     if not external_id:
         return None

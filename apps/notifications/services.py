@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from django.db import transaction
 
 from apps.audit.services import audit_record
+from apps.common.clock import now
 from apps.notifications.models import (
     DeliveryReceiptRecord,
     DevOutboxMessage,
@@ -116,3 +117,13 @@ def inbound_message_record(*, tenant: Tenant, message: InboundMessage) -> Inboun
             "keyword": message.keyword or "",
         },
     )
+
+
+def portal_inbox_mark_read(*, message: PortalInboxMessage) -> PortalInboxMessage:
+    """Record that the customer opened the message (the first time only)."""
+    if message.read_at is None:
+        message.read_at = now()
+        PortalInboxMessage.objects.for_tenant(message.tenant_id).filter(
+            pk=message.pk, read_at__isnull=True
+        ).update(read_at=message.read_at)
+    return message

@@ -44,6 +44,8 @@ INSTALLED_APPS = [
     "apps.sla",
     "apps.notifications",
     "apps.message_templates",
+    "apps.feedback",
+    "apps.portal",
 ]
 
 MIDDLEWARE = [
@@ -222,6 +224,25 @@ ATTACHMENT_ALLOWED_TYPES = env.list(
     ],
 )
 
+# Customer portal (apps/portal, docs/portal.md).
+PORTAL_CODE_TTL_SECONDS = env.int("PORTAL_CODE_TTL_SECONDS", default=600)  # one-time codes and links
+PORTAL_CODE_MAX_TRIES = 5  # wrong guesses of one code before it stops working
+PORTAL_SESSION_IDLE_SECONDS = env.int("PORTAL_SESSION_IDLE_SECONDS", default=30 * 60)
+PORTAL_SESSION_MAX_SECONDS = env.int("PORTAL_SESSION_MAX_SECONDS", default=12 * 60 * 60)
+# Throttles count in the Redis cache over fixed windows of this length.
+PORTAL_THROTTLE_WINDOW_SECONDS = env.int("PORTAL_THROTTLE_WINDOW_SECONDS", default=15 * 60)
+PORTAL_CODE_REQUESTS_PER_ADDRESS = env.int("PORTAL_CODE_REQUESTS_PER_ADDRESS", default=5)
+PORTAL_CODE_REQUESTS_PER_IP = env.int("PORTAL_CODE_REQUESTS_PER_IP", default=30)
+PORTAL_SIGN_IN_FAILURES_PER_ADDRESS = env.int("PORTAL_SIGN_IN_FAILURES_PER_ADDRESS", default=10)
+PORTAL_SIGN_IN_FAILURES_PER_IP = env.int("PORTAL_SIGN_IN_FAILURES_PER_IP", default=50)
+PORTAL_ORDER_LOOKUP_FAILURES_PER_IP = env.int("PORTAL_ORDER_LOOKUP_FAILURES_PER_IP", default=10)
+# Signed links in messages (confirm resolution, rate the service) stay good this long.
+PORTAL_LINK_MAX_AGE_SECONDS = env.int("PORTAL_LINK_MAX_AGE_SECONDS", default=14 * 24 * 60 * 60)
+# A customer's data export can be downloaded this long, then its file is deleted.
+PORTAL_EXPORT_KEEP_SECONDS = env.int("PORTAL_EXPORT_KEEP_SECONDS", default=7 * 24 * 60 * 60)
+# A CSAT rating at or below this opens a feedback follow-up case (apps/feedback).
+FEEDBACK_FOLLOWUP_MAX_RATING = env.int("FEEDBACK_FOLLOWUP_MAX_RATING", default=2)
+
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=REDIS_URL)
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_ACKS_LATE = True
@@ -231,7 +252,9 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "UTC"
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 600}
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE: dict = {
+    "portal-purge-expired-exports": {"task": "apps.portal.tasks.purge_expired_data_exports", "schedule": 3600},
+}
 
 LOGGING = {
     "version": 1,

@@ -1,0 +1,92 @@
+"""Reads of the portal: what one signed-in customer may see, and the rows the portal keeps."""
+
+from collections.abc import Iterable
+from datetime import datetime
+
+from django.db.models import QuerySet
+
+from apps.cases.models import Case, CaseStatus
+from apps.common.clock import now
+from apps.customers.models import Customer, Order
+from apps.customers.selectors import customer_orders
+from apps.portal.models import DataExport, ExportStatus, SignInCode
+from apps.sla.business_time import CalendarError
+from apps.sla.policies import combine_policies
+from apps.sla.selectors import calendar_snapshot, policies_of_tenant
+from apps.tenants.models import Tenant
+
+# Statuses in which "we expect to resolve it by …" is a promise still worth showing.
+ESTIMATED_STATUSES = (CaseStatus.NEW, CaseStatus.ACKNOWLEDGED, CaseStatus.IN_PROGRESS)
+
+
+def sign_in_code_for_delivery(*, tenant: Tenant, code_id: int) -> SignInCode | None:
+    """The code row the send task delivers, unless it was used or retired in the meantime."""
+    return (
+        SignInCode.objects.for_tenant(tenant)
+        .filter(pk=code_id, used_at__isnull=True, expires_at__gt=now())
+        .select_related("customer", "contact_point")
+        .first()
+    )
+
+
+def expected_resolutions(*, tenant: Tenant, customer: Customer, cases: Iterable[Case]) -> dict[int, datetime]:
+    """When each open case should be resolved by its SLA policy's resolution target, by case id.
+
+    The estimate runs from when the case was opened, in the policy's business calendar. Cases whose
+    estimate has passed, that wait for the customer, or that were reopened get none: a date already
+    missed is no promise. (Once SLA timers exist, their resolution due time is the better source.)
+    """
+    cases = [case for case in cases if case.status in ESTIMATED_STATUSES]
+    if not cases:
+        return {}
+    policies = list(policies_of_tenant(tenant=tenant).filter(is_active=True))
+    moment = now()
+    estimates = {}
+    for case in cases:
+        effective = combine_policies(
+            policies,
+            kind=case.kind,
+            priority=case.priority,
+            channel=case.source_channel,
+            tags=customer.tags,
+        )
+        calendar = calendar_snapshot(tenant=tenant, calendar_id=effective.calendar_id)
+        try:
+            due = effective.resolve.due_at(calendar, case.created_at)
+        except CalendarError:  # a calendar with no opening hours left: no estimate to give
+            continue
+        if due > moment:
+            estimates[case.pk] = due
+    return estimates
+
+
+def customer_order(*, customer: Customer, order_id: int) -> Order | None:
+    """One of the customer's own orders, with its status history."""
+    return customer_orders(customer=customer).filter(pk=order_id).first()
+
+
+def data_exports_of(*, customer: Customer) -> QuerySet[DataExport]:
+    return (
+        DataExport.objects.for_tenant(customer.tenant_id)
+        .filter(customer_id=customer.pk)
+        .order_by("-requested_at", "-id")
+    )
+
+
+def data_export_for_download(*, customer: Customer, export_id: int) -> DataExport | None:
+    """The customer's own export, if it is ready and not yet expired."""
+    return (
+        data_exports_of(customer=customer)
+        .filter(pk=export_id, status=ExportStatus.READY, expires_at__gt=now())
+        .first()
+    )
+
+
+def data_exports_expired() -> QuerySet[DataExport]:
+    """Ready exports past their download window, in every tenant (the hourly purge; system context)."""
+    return (
+        DataExport.objects.across_tenants()
+        .filter(status=ExportStatus.READY, expires_at__lte=now())
+        .select_related("tenant")
+        .order_by("expires_at")
+    )

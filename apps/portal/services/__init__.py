@@ -1,0 +1,1 @@
+"""Writes of the portal, one module per area: sign-in, cases, account (preferences, exports), lookup."""
