@@ -81,15 +81,30 @@ def case_list(request: HttpRequest) -> HttpResponse:
 
 
 def _case_page(request: HttpRequest, case: Case, status: int = 200, **forms) -> HttpResponse:
+    """The case page; `forms` are bound forms of a failed POST, shown with their errors. A form
+    whose panel the case no longer offers (rating a rated case) has its errors shown at the top."""
     rating = csat_for_case(case=case)
+    shown = {
+        "reply_form": case.status != CaseStatus.CLOSED,
+        "resolution_form": case.status == CaseStatus.RESOLVED,
+        "csat_form": rating is None and case.status in RATEABLE_STATUSES,
+    }
+    page_errors = [
+        message
+        for name, form in forms.items()
+        if not shown[name]
+        for messages_of_field in form.errors.values()
+        for message in messages_of_field
+    ]
     context = {
         "case": _with_estimates(request, [case])[0],
         "timeline": case_timeline(case=case, include_internal=False),
         "show_description": case.source_channel in CUSTOMER_WORDED,
         "rating": rating,
-        "can_reply": case.status != CaseStatus.CLOSED,
-        "can_confirm": case.status == CaseStatus.RESOLVED,
-        "can_rate": rating is None and case.status in RATEABLE_STATUSES,
+        "can_reply": shown["reply_form"],
+        "can_confirm": shown["resolution_form"],
+        "can_rate": shown["csat_form"],
+        "page_errors": page_errors,
         "reply_form": forms.get("reply_form") or ReplyForm(),
         "resolution_form": forms.get("resolution_form") or ResolutionForm(),
         "csat_form": forms.get("csat_form") or CsatForm(),
