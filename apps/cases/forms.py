@@ -43,6 +43,8 @@ class CaseForm(forms.Form):
     """A form about one case: knows the case (for its choices) and carries its version."""
 
     version = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
+    # Service field names that differ from this form's (for `apply_service_errors`).
+    SERVICE_FIELDS: dict[str, str] = {}
 
     def __init__(self, *args: Any, case: Case, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -89,16 +91,20 @@ class NoteForm(CaseForm):
 
 
 class StatusForm(CaseForm):
-    to_status = forms.ChoiceField(label="Move to")
+    """Offers only the legal next statuses; any status is accepted, so that a move made illegal
+    meanwhile gets the transition service's own explanation."""
+
+    to_status = forms.ChoiceField(
+        label="Move to", choices=CaseStatus.choices, error_messages={"required": "Choose the new status."}
+    )
     reason = forms.CharField(
         label="Reason (optional)", required=False, max_length=1000, widget=forms.TextInput()
     )
+    SERVICE_FIELDS = {"status": "to_status"}
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["to_status"].choices = [
-            (value, CaseStatus(value).label) for value in allowed_transitions(self.case.status)
-        ]
+    @property
+    def offered(self) -> list[tuple[str, str]]:
+        return [(value, CaseStatus(value).label) for value in allowed_transitions(self.case.status)]
 
 
 class AssignForm(CaseForm):
@@ -106,6 +112,7 @@ class AssignForm(CaseForm):
         queryset=None,
         required=False,
         empty_label="Unassigned",
+        error_messages={"invalid_choice": "Choose an active member of the workspace."},
         widget=forms.Select(
             attrs={"id": "prop-assignee", "data-shortcut": "a", "data-shortcut-label": "Assign the case"}
         ),
@@ -119,7 +126,11 @@ class AssignForm(CaseForm):
 
 class TeamForm(CaseForm):
     team = forms.ModelChoiceField(
-        queryset=None, required=False, empty_label="No team", widget=forms.Select(attrs={"id": "prop-team"})
+        queryset=None,
+        required=False,
+        empty_label="No team",
+        error_messages={"invalid_choice": "There is no such team."},
+        widget=forms.Select(attrs={"id": "prop-team"}),
     )
     note = forms.CharField(
         label="Note for the new team (internal)", required=False, max_length=2000, widget=forms.TextInput()
@@ -145,6 +156,7 @@ class OrderLinkForm(CaseForm):
         queryset=None,
         required=False,
         empty_label="No linked order",
+        error_messages={"invalid_choice": "That is not one of this customer's orders."},
         widget=forms.Select(attrs={"id": "prop-order"}),
     )
 

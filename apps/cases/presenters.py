@@ -82,7 +82,7 @@ def timeline_item(entry: TimelineEntry, *, team_names: Mapping[int, str]) -> Tim
         )
         return TimelineItem(entry, "system", title, entry.body)
     if kind == EntryKind.ASSIGNMENT:
-        return TimelineItem(entry, "system", f"{author}: {entry.body}")
+        return TimelineItem(entry, "system", f"{entry.body.rstrip('.')} by {author}")
     if kind == EntryKind.TEAM_CHANGE:
         target = team_names.get(data.get("to_team_id"), "no team")
         title = f"{author} moved the case to {target}"

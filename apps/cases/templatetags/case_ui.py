@@ -1,5 +1,6 @@
 """Template helpers of the agent workspace: status words as badges, queue links that keep filters."""
 
+import phonenumbers
 from django import template
 from django.http import QueryDict
 from django.utils.html import format_html
@@ -14,6 +15,16 @@ def badge(value: str, label: str = "") -> SafeString:
     (app.css knows `badge-in-progress`, `badge-pending-customer`, `badge-urgent` …)."""
     word = str(value or "neutral").replace("_", "-")
     return format_html('<span class="badge badge-{}">{}</span>', word, label or value)
+
+
+@register.filter
+def phone(e164: str) -> str:
+    """+442079460958 → "+44 20 7946 0958" (numbers are stored in E.164; agents read them grouped)."""
+    try:
+        number = phonenumbers.parse(e164 or "", None)
+    except phonenumbers.NumberParseException:
+        return e164
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
 
 
 @register.simple_tag

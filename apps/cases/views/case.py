@@ -42,6 +42,7 @@ from apps.cases.models import Case, CaseStatus, MessageChannel, Priority
 from apps.cases.presenters import timeline_items
 from apps.cases.selectors import attachment_for_download, case_by_reference, case_timeline, team_list
 from apps.cases.services import (
+    SENT_CHANNELS,
     case_add_note,
     case_assign,
     case_change_team,
@@ -80,9 +81,9 @@ def _reply(request: HttpRequest, case: Case, data: dict) -> str:
         expected_version=data["version"],
     )
     channel = MessageChannel(entry.channel).label
-    if entry.pending_delivery:
+    if entry.channel in SENT_CHANNELS:
         return f"Reply queued for sending by {channel}."
-    return f"Reply logged ({channel})."
+    return f"Reply logged ({channel.lower()})."
 
 
 def _note(request: HttpRequest, case: Case, data: dict) -> str:
@@ -263,7 +264,7 @@ def case_action(request: HttpRequest, reference: str, action: str) -> HttpRespon
                 alert=("conflict", CONFLICT_MESSAGE),
             )
         except ValidationError as error:
-            apply_service_errors(form, error)
+            apply_service_errors(form, error, renamed=form.SERVICE_FIELDS)
         else:
             if not request.htmx:
                 messages.success(request, confirmation)

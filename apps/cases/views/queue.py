@@ -123,7 +123,14 @@ def queue(request: HttpRequest) -> HttpResponse:
     tabs = [
         ViewTab(value, str(label), counts.get(value), value == view) for value, label in QueueView.choices
     ]
-    context = {"page": page, "tabs": tabs, "view": view, "errors": errors, "rows_target": ROWS_TARGET}
+    context = {
+        "page": page,
+        "tabs": tabs,
+        "view": view,
+        "errors": errors,
+        "filtered": filters != QueueFilters(),
+        "rows_target": ROWS_TARGET,
+    }
     status = 400 if errors else 200
     if request.htmx and request.htmx.target == ROWS_TARGET:
         return render(request, "cases/_queue_poll.html", context, status=status)
