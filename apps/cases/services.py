@@ -457,24 +457,73 @@ def case_change_team(
     return case
 
 
+ESCALATION_TRIGGERS = ("manual", "breach")
+
+
 @transaction.atomic
-def case_escalate(*, actor: Actor, case: Case, reason: str, expected_version: int | None = None) -> Case:
-    """Raise the case one escalation level, with the reason (manual escalation)."""
+def case_escalate(
+    *,
+    actor: Actor,
+    case: Case,
+    reason: str,
+    trigger: str = "manual",
+    expected_version: int | None = None,
+) -> Case:
+    """Raise the case one escalation level, with the reason.
+
+    `trigger` is "manual" (a person escalated) or "breach" (the SLA engine, which records its own
+    escalation row; see apps/sla/escalations.py).
+    """
     reason = _require_text(reason, "reason", "Say why the case is escalated.")
+    if trigger not in ESCALATION_TRIGGERS:
+        raise ValueError(f"Unknown escalation trigger {trigger!r}.")
     case = _lock(case, expected_version)
     if not case.is_open:
         raise ValidationError({"reason": "Only an open case can be escalated; reopen it first."})
     case.escalation_level += 1
-    _append(
+    entry = _append(
         case,
         actor=actor,
         kind=EntryKind.ESCALATION,
         body=reason,
-        data={"level": case.escalation_level, "trigger": "manual"},
+        data={"level": case.escalation_level, "trigger": trigger},
     )
     _save(case, "escalation_level")
-    _audit(case, actor=actor, action="case.escalated", changes={"escalation_level": case.escalation_level})
-    _publish(case, "case.escalated", level=case.escalation_level, trigger="manual")
+    _audit(
+        case,
+        actor=actor,
+        action="case.escalated",
+        changes={"escalation_level": case.escalation_level},
+        trigger=trigger,
+    )
+    _publish(case, "case.escalated", level=case.escalation_level, trigger=trigger, entry_id=entry.pk)
+    return case
+
+
+@transaction.atomic
+def case_deescalate(*, actor: Actor, case: Case, reason: str, expected_version: int | None = None) -> Case:
+    """Lower the case one escalation level (a supervisor has taken it in hand), with the reason."""
+    reason = _require_text(reason, "reason", "Say why the case is de-escalated.")
+    case = _lock(case, expected_version)
+    if case.escalation_level == 0:
+        raise ValidationError({"reason": "This case is not escalated."})
+    previous = case.escalation_level
+    case.escalation_level -= 1
+    entry = _append(
+        case,
+        actor=actor,
+        kind=EntryKind.ESCALATION,
+        body=reason,
+        data={"level": case.escalation_level, "from_level": previous, "trigger": "deescalated"},
+    )
+    _save(case, "escalation_level")
+    _audit(
+        case,
+        actor=actor,
+        action="case.deescalated",
+        changes={"escalation_level": [previous, case.escalation_level]},
+    )
+    _publish(case, "case.deescalated", level=case.escalation_level, from_level=previous, entry_id=entry.pk)
     return case
 
 
@@ -546,6 +595,43 @@ def case_add_note(
     case_search_refresh(tenant=case.tenant_id, case_ids=[case.pk])
     _audit(case, actor=actor, action="case.note_added", entry_id=entry.pk)
     return entry
+
+
+def case_timeline_record(
+    *,
+    case: Case,
+    body: str,
+    data: Mapping[str, Any],
+    kind: str = EntryKind.SYSTEM,
+    visibility: str = Visibility.INTERNAL,
+) -> TimelineEntry:
+    """Append a system entry (an SLA clock paused, a warning sent) without changing the case.
+
+    Unlike the services above it neither raises `version` nor touches `last_activity_at`: nothing an
+    agent edits changed, so a form they have open must not turn stale. The sequence number comes
+    from one UPDATE … RETURNING (atomic, and it takes the row lock the calling transaction may hold
+    already). Callers (the SLA engine, inside case services' domain-event handlers or its own
+    transactions) record the audit event themselves.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE cases_case SET timeline_seq = timeline_seq + 1 WHERE id = %s AND tenant_id = %s "
+            "RETURNING timeline_seq",
+            [case.pk, case.tenant_id],
+        )
+        (seq,) = cursor.fetchone()
+    case.timeline_seq = seq
+    return TimelineEntry.objects.create(
+        tenant_id=case.tenant_id,
+        case_id=case.pk,
+        seq=seq,
+        kind=kind,
+        body=body,
+        visibility=visibility,
+        data=dict(data),
+        created_at=now(),
+        author_kind=AuthorKind.SYSTEM,
+    )
 
 
 @transaction.atomic

@@ -363,3 +363,41 @@ class EscalationLevel(TenantOwnedModel):
             raise ValidationError({"role": "Choose the role to notify."})
         if self.notify == NotifyWhom.USER and self.user_id is None:
             raise ValidationError({"user": "Choose the person to notify."})
+
+
+# The SLA engine's own rows live in their own module; importing them here registers them with the app.
+from apps.sla.timer_models import (  # noqa: E402
+    Escalation,
+    EscalationOutcome,
+    EscalationReason,
+    EscalationStatus,
+    NoticeKind,
+    SlaSettings,
+    SlaTimer,
+    StaffNotice,
+    TimerKind,
+    TimerState,
+)
+
+__all__ = [
+    "MATCH_FIELDS",
+    "TARGET_FIELDS",
+    "BusinessCalendar",
+    "CalendarClosure",
+    "Escalation",
+    "EscalationLevel",
+    "EscalationOutcome",
+    "EscalationReason",
+    "EscalationStatus",
+    "NoticeKind",
+    "NotifyWhom",
+    "OpeningPeriod",
+    "SlaPolicy",
+    "SlaSettings",
+    "SlaTimer",
+    "StaffNotice",
+    "TargetKind",
+    "TimeBasis",
+    "TimerKind",
+    "TimerState",
+]
