@@ -157,6 +157,11 @@ def write_export_zip(customer: Customer, target: IO[bytes]) -> None:
         )
         archive.writestr("data.json", json.dumps(document, indent=2, ensure_ascii=False))
         for path, stored in files:
-            with stored.open("rb") as source, archive.open(path, "w") as sink:
+            try:
+                source = stored.open("rb")
+            except OSError:  # lost from storage: the export still carries everything else
+                archive.writestr(f"{path}.missing.txt", "This file could not be found in our storage.")
+                continue
+            with source, archive.open(path, "w") as sink:
                 for chunk in iter(lambda source=source: source.read(1 << 16), b""):
                     sink.write(chunk)

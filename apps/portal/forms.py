@@ -292,7 +292,13 @@ class PreferencesForm(forms.Form):
         }
 
     def consents(self) -> dict[str, bool]:
-        return {channel: bool(self.cleaned_data[f"consent_{channel}"]) for channel in CONSENT_CHANNELS}
+        """The consents the customer changed (an untouched, never-given consent is not withdrawn)."""
+        wanted = {channel: bool(self.cleaned_data[f"consent_{channel}"]) for channel in CONSENT_CHANNELS}
+        return {
+            channel: granted
+            for channel, granted in wanted.items()
+            if granted != bool(self.initial.get(f"consent_{channel}"))
+        }
 
 
 # --- without signing in ---------------------------------------------------------------------------

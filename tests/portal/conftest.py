@@ -35,6 +35,13 @@ def world(actors) -> World:
 
 
 @pytest.fixture
+def media(settings, tmp_path):
+    """Uploaded and generated files go to a fresh directory (request it before creating files)."""
+    settings.MEDIA_ROOT = str(tmp_path)
+    return tmp_path
+
+
+@pytest.fixture
 def eager_tasks():
     """Celery tasks run in-process when enqueued (on commit, see django_capture_on_commit_callbacks)."""
     previous = celery_app.conf.task_always_eager
