@@ -11,7 +11,8 @@ from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.db import models
 from django.db.models import Q
 
-from apps.tenants.models import TenantOwnedModel, validate_time_zone
+from apps.tenants.managers import TenantManager
+from apps.tenants.models import Tenant, TenantOwnedModel, validate_time_zone
 
 
 class Channel(models.TextChoices):
@@ -55,13 +56,6 @@ class Customer(TenantOwnedModel):
     external_id = models.CharField(
         max_length=100, blank=True, help_text="The customer's id in the order system."
     )
-    # Maintained by services: name, addresses and phone digits in the forms agents type them.
-    search_text = models.TextField(blank=True, editable=False)
-    search_vector = models.GeneratedField(
-        expression=SearchVector("search_text", config="simple"),
-        output_field=SearchVectorField(),
-        db_persist=True,
-    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -81,7 +75,6 @@ class Customer(TenantOwnedModel):
         indexes = [
             models.Index(fields=["tenant", "created_at", "id"], name="customer_tenant_created"),
             models.Index(fields=["tenant", "name"], name="customer_tenant_name"),
-            GinIndex(fields=["tenant", "search_vector"], name="customer_tenant_search"),
             GinIndex(fields=["tenant", "tags"], name="customer_tenant_tags"),
         ]
 
@@ -91,6 +84,38 @@ class Customer(TenantOwnedModel):
     @property
     def first_name(self) -> str:
         return self.name.split(" ")[0] if self.name else ""
+
+
+class CustomerSearchVector(models.Model):
+    """What a customer is found by: name, addresses, phone digits and external id, as text and as a
+    full-text vector (GIN-indexed). Maintained by the customer services.
+
+    Deliberately *not* under row-level security, unlike every tenant-owned table: PostgreSQL will
+    not use an index for a non-leakproof operator such as tsvector `@@` on a table with RLS (the
+    policy must run first), so under RLS every search would scan the whole table. The table holds
+    no readable content, only lexemes and ids, and it is only ever joined to the RLS-protected
+    `customers_customer`, so it can never bring back another tenant's customer. Queries still go
+    through the tenancy guard (`objects.for_tenant`).
+    """
+
+    customer = models.OneToOneField(
+        Customer, primary_key=True, on_delete=models.CASCADE, related_name="search_vector"
+    )
+    tenant = models.ForeignKey(Tenant, on_delete=models.CASCADE, related_name="+")
+    document = models.TextField(blank=True)
+    vector = models.GeneratedField(
+        expression=SearchVector("document", config="simple"),
+        output_field=SearchVectorField(),
+        db_persist=True,
+    )
+
+    objects = TenantManager()
+
+    class Meta:
+        indexes = [GinIndex(fields=["tenant", "vector"], name="customer_search_tenant_vector")]
+
+    def __str__(self) -> str:
+        return f"search vector of customer {self.customer_id}"
 
 
 class ContactKind(models.TextChoices):
@@ -155,7 +180,7 @@ class ChannelConsent(TenantOwnedModel):
         constraints = [
             models.UniqueConstraint(fields=["customer", "channel"], name="channel_consent_one_per_channel")
         ]
-        indexes = [models.Index(fields=["tenant", "customer"], name="channel_consent_tenant_customer")]
+        indexes = [models.Index(fields=["tenant", "customer"], name="consent_tenant_customer")]
 
     def __str__(self) -> str:
         return f"{self.channel}:{self.state}"

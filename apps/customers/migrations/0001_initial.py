@@ -176,7 +176,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='channelconsent',
-            index=models.Index(fields=['tenant', 'customer'], name='channel_consent_tenant_customer'),
+            index=models.Index(fields=['tenant', 'customer'], name='consent_tenant_customer'),
         ),
         migrations.AddConstraint(
             model_name='channelconsent',
