@@ -59,7 +59,7 @@ NAVIGATION = (
 def _nav_label(url_name: str) -> str:
     return {
         "portal:home": _("Overview"),
-        "portal:cases": _("My cases"),
+        "portal:cases": _("My requests"),
         "portal:orders": _("My orders"),
         "portal:messages": _("Messages"),
         "portal:preferences": _("Preferences"),
