@@ -16,7 +16,7 @@ from apps.cases.services import REPLY_CHANNELS
 from apps.cases.transitions import allowed_transitions
 from apps.common.tags import split_tags
 from apps.customers.models import Channel, Customer
-from apps.customers.selectors import customer_orders, customer_reachable_channels
+from apps.customers.selectors import customer_reachable_channels, order_list
 from apps.tenants.models import Tenant
 
 
@@ -49,6 +49,11 @@ class CaseForm(forms.Form):
     def __init__(self, *args: Any, case: Case, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.case = case
+
+    def options(self, name: str) -> list[tuple[Any, str]]:
+        """The field's choices as a list: one query for a model choice field. (A template loop over
+        the field's own iterator, or list() of it, would first count the rows in a second query.)"""
+        return [choice for choice in self.fields[name].choices]
 
 
 def reply_channel_choices(customer: Customer) -> list[tuple[str, str]]:
@@ -113,15 +118,16 @@ class AssignForm(CaseForm):
         required=False,
         empty_label="Unassigned",
         error_messages={"invalid_choice": "Choose an active member of the workspace."},
-        widget=forms.Select(
-            attrs={"id": "prop-assignee", "data-shortcut": "a", "data-shortcut-label": "Assign the case"}
-        ),
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["assignee"].queryset = assignable_users(tenant=self.case.tenant)
         self.fields["assignee"].initial = self.case.assignee_id
+
+    @property
+    def assignee_options(self) -> list[tuple[Any, str]]:
+        return self.options("assignee")
 
 
 class TeamForm(CaseForm):
@@ -130,7 +136,6 @@ class TeamForm(CaseForm):
         required=False,
         empty_label="No team",
         error_messages={"invalid_choice": "There is no such team."},
-        widget=forms.Select(attrs={"id": "prop-team"}),
     )
     note = forms.CharField(
         label="Note for the new team (internal)", required=False, max_length=2000, widget=forms.TextInput()
@@ -140,6 +145,10 @@ class TeamForm(CaseForm):
         super().__init__(*args, **kwargs)
         self.fields["team"].queryset = team_list(tenant=self.case.tenant)
         self.fields["team"].initial = self.case.team_id
+
+    @property
+    def team_options(self) -> list[tuple[Any, str]]:
+        return self.options("team")
 
 
 class EscalateForm(CaseForm):
@@ -157,16 +166,19 @@ class OrderLinkForm(CaseForm):
         required=False,
         empty_label="No linked order",
         error_messages={"invalid_choice": "That is not one of this customer's orders."},
-        widget=forms.Select(attrs={"id": "prop-order"}),
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["order"].queryset = customer_orders(customer=self.case.customer)
+        self.fields["order"].queryset = order_list(tenant=self.case.tenant, customer_id=self.case.customer_id)
         self.fields["order"].initial = self.case.order_id
         self.fields["order"].label_from_instance = lambda order: (
             f"{order.order_number} · {order.get_status_display()}"
         )
+
+    @property
+    def order_options(self) -> list[tuple[Any, str]]:
+        return self.options("order")
 
 
 class TagsForm(CaseForm):

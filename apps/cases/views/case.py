@@ -169,6 +169,7 @@ def visible_case(request: HttpRequest, reference: str) -> Case:
     case = case_by_reference(tenant=request.tenant, membership=request.membership, reference=reference)
     if case is None:
         raise Http404("No such case.")
+    case.tenant = request.tenant  # the same row, already loaded: forms and services need not fetch it
     return case
 
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
+from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from apps.cases.models import CaseKind, CaseStatus, Priority, SourceChannel
@@ -130,6 +131,9 @@ def queue(request: HttpRequest) -> HttpResponse:
         "errors": errors,
         "filtered": filters != QueueFilters(),
         "rows_target": ROWS_TARGET,
+        "case_url_prefix": reverse(
+            "cases:queue"
+        ),  # + reference + "/": the case page, without a reverse per row
     }
     status = 400 if errors else 200
     if request.htmx and request.htmx.target == ROWS_TARGET:
