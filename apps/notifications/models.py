@@ -156,3 +156,26 @@ class InboundMessageRecord(TenantOwnedModel):
 
     def __str__(self) -> str:
         return f"{self.channel} inbound {self.provider_message_id or self.pk}"
+
+
+# The outbox's own tables live in `outbox/models.py`; importing them here registers them with the app.
+from apps.notifications.outbox.models import (  # noqa: E402
+    Notification,
+    NotificationAttempt,
+    Suppression,
+    TriggerRule,
+)
+
+__all__ = [
+    "ChannelName",
+    "DeliveryReceiptRecord",
+    "DevOutboxMessage",
+    "InboundMessageRecord",
+    "Notification",
+    "NotificationAttempt",
+    "PortalInboxMessage",
+    "ReceiptStatus",
+    "SmsKeyword",
+    "Suppression",
+    "TriggerRule",
+]

@@ -6,6 +6,7 @@ them `processed_at`.
 """
 
 import uuid
+from functools import partial
 from typing import TYPE_CHECKING
 
 from django.db import transaction
@@ -18,6 +19,7 @@ from apps.notifications.models import (
     InboundMessageRecord,
     PortalInboxMessage,
 )
+from apps.notifications.outbox.enqueue import records_soon
 from apps.notifications.records import DeliveryReceipt, InboundMessage
 from apps.tenants.models import Tenant
 
@@ -87,6 +89,7 @@ def portal_inbox_deliver(*, message: "OutboundMessage", customer_id: int) -> Por
 
 def delivery_receipt_record(*, tenant: Tenant, receipt: DeliveryReceipt) -> DeliveryReceiptRecord:
     """Store a provider's delivery outcome for the pipeline to apply. Retried webhooks store it once."""
+    transaction.on_commit(partial(records_soon, tenant.pk))  # the outbox applies it right after commit
     return _store_once(
         DeliveryReceiptRecord,
         tenant_id=tenant.pk,
@@ -101,6 +104,7 @@ def delivery_receipt_record(*, tenant: Tenant, receipt: DeliveryReceipt) -> Deli
 
 def inbound_message_record(*, tenant: Tenant, message: InboundMessage) -> InboundMessageRecord:
     """Store a customer's email reply or SMS for the pipeline to thread. Retried webhooks store it once."""
+    transaction.on_commit(partial(records_soon, tenant.pk))  # the outbox threads it right after commit
     return _store_once(
         InboundMessageRecord,
         tenant_id=tenant.pk,

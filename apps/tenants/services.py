@@ -15,6 +15,7 @@ from apps.accounts.models import User
 from apps.audit.services import audit_record
 from apps.common.clock import now
 from apps.message_templates.services import template_install_defaults
+from apps.notifications.outbox.rules import trigger_rules_install_defaults
 from apps.sla.services import sla_install_defaults
 from apps.tenants.context import system_context
 from apps.tenants.models import ApiKey, ApiScope, Domain, Membership, Role, Tenant, logo_extension
@@ -41,6 +42,7 @@ def tenant_create(
         )
         sla_install_defaults(tenant=tenant)
         template_install_defaults(tenant=tenant)
+        trigger_rules_install_defaults(tenant=tenant)
     return tenant
 
 

@@ -172,6 +172,13 @@ TWILIO_ACCOUNT_SID = env("TWILIO_ACCOUNT_SID", default="")
 TWILIO_AUTH_TOKEN = env("TWILIO_AUTH_TOKEN", default="")
 TWILIO_FROM_NUMBER = env("TWILIO_FROM_NUMBER", default="")
 TWILIO_API_BASE = env("TWILIO_API_BASE", default="")  # e.g. http://127.0.0.1:8026 for tests/fakes/twilio.py
+# The outbox (apps/notifications/outbox, docs/notifications.md "The outbox").
+NOTIFY_LEASE_SECONDS = env.int("NOTIFY_LEASE_SECONDS", default=120)  # a claimed row back to the queue after
+NOTIFY_MAX_ATTEMPTS = env.int("NOTIFY_MAX_ATTEMPTS", default=10)  # tries on transient errors, then fail
+NOTIFY_RETRY_BASE_SECONDS = env.float("NOTIFY_RETRY_BASE_SECONDS", default=30.0)  # doubles per try
+NOTIFY_RETRY_MAX_SECONDS = env.float("NOTIFY_RETRY_MAX_SECONDS", default=3600.0)
+NOTIFY_SWEEP_SECONDS = env.float("NOTIFY_SWEEP_SECONDS", default=5.0)  # beat: re-enqueue due/stuck rows
+NOTIFY_SWEEP_GRACE_SECONDS = env.float("NOTIFY_SWEEP_GRACE_SECONDS", default=10.0)  # due this long: force
 
 # Tenancy guard: a query on a tenant-owned table without a tenant filter raises (tests, development)
 # or is logged (production). See apps/tenants/managers.py.
@@ -205,7 +212,7 @@ SPECTACULAR_SETTINGS = {
 }
 
 # Receivers of domain events (apps/common/domain_events.py), called in the publishing transaction.
-DOMAIN_EVENT_HANDLERS: list[str] = []
+DOMAIN_EVENT_HANDLERS: list[str] = ["apps.notifications.handlers.on_domain_event"]
 
 # Case attachments (apps/cases/attachments.py): largest accepted file and the allowed types.
 ATTACHMENT_MAX_BYTES = env.int("ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)
@@ -253,6 +260,8 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "UTC"
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 600}
 CELERY_BEAT_SCHEDULE: dict = {
+    "notifications-sweep": {"task": "apps.notifications.tasks.sweep", "schedule": NOTIFY_SWEEP_SECONDS},
+    "notifications-retention": {"task": "apps.notifications.tasks.purge_expired", "schedule": 6 * 60 * 60},
     "portal-purge-expired-exports": {"task": "apps.portal.tasks.purge_expired_data_exports", "schedule": 3600},
 }
 
