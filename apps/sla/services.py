@@ -1,7 +1,8 @@
 """Writes for the SLA app: calendars, closures, policies, the escalation matrix, the defaults.
 
 Each service is one transaction with its audit event. Services that change a calendar drop its
-cached snapshot after commit, so timers computed afterwards see the new hours.
+cached snapshot after commit, so timers computed afterwards see the new hours; they and the policy
+services then have the open cases' clocks recomputed by a task (`apps.sla.recompute`).
 """
 
 from collections.abc import Sequence
@@ -44,9 +45,17 @@ OpeningHours = dict[int, list[tuple[time, time]]]  # weekday (0 = Monday) → pe
 BASIS_FIELD_OF = dict(TARGET_FIELDS.values())
 
 
+def _recompute_open_cases(tenant_id: int) -> None:
+    """After commit, move the clocks of open cases to the changed targets or hours (a task)."""
+    from apps.sla.tasks import sla_recompute_tenant
+
+    transaction.on_commit(lambda: sla_recompute_tenant.delay(tenant_id=tenant_id))
+
+
 def _forget_snapshots(calendar: BusinessCalendar) -> None:
     keys = [snapshot_cache_key(calendar.tenant_id, calendar.pk), snapshot_cache_key(calendar.tenant_id, None)]
     transaction.on_commit(lambda: cache.delete_many(keys))
+    _recompute_open_cases(calendar.tenant_id)
 
 
 def _validate_opening_hours(hours: OpeningHours) -> None:
@@ -303,6 +312,7 @@ def policy_create(*, tenant: Tenant, actor: User | None, **fields: Any) -> SlaPo
         target=policy,
         changes=_policy_audit_view(policy),
     )
+    _recompute_open_cases(tenant.pk)
     return policy
 
 
@@ -319,6 +329,7 @@ def policy_update(*, tenant: Tenant, actor: User | None, policy: SlaPolicy, **fi
     changes = {name: [before[name], after[name]] for name in before if before[name] != after[name]}
     if changes:
         audit_record(tenant=tenant, actor=actor, action="sla_policy.updated", target=policy, changes=changes)
+        _recompute_open_cases(tenant.pk)
     return policy
 
 
@@ -328,6 +339,7 @@ def policy_delete(*, tenant: Tenant, actor: User | None, policy: SlaPolicy) -> N
         raise ValidationError("The fallback policy cannot be deleted: every case needs targets.")
     audit_record(tenant=tenant, actor=actor, action="sla_policy.deleted", target=policy)
     SlaPolicy.objects.for_tenant(tenant).filter(pk=policy.pk).delete()
+    _recompute_open_cases(tenant.pk)
 
 
 @transaction.atomic

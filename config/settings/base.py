@@ -209,10 +209,25 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # One schema name per choice set that several fields share (otherwise drf-spectacular warns).
+    "ENUM_NAME_OVERRIDES": {
+        "OrderStatusEnum": "apps.customers.models.OrderStatus",
+        "CustomerChannelEnum": "apps.customers.models.Channel",
+        "CaseStatusEnum": "apps.cases.models.CaseStatus",
+        "CaseKindEnum": "apps.cases.models.CaseKind",
+        "TimelineEntryKindEnum": "apps.cases.models.EntryKind",
+        "MessageChannelEnum": "apps.cases.models.MessageChannel",
+        "SourceChannelEnum": "apps.cases.models.SourceChannel",
+    },
 }
 
 # Receivers of domain events (apps/common/domain_events.py), called in the publishing transaction.
-DOMAIN_EVENT_HANDLERS: list[str] = ["apps.notifications.handlers.on_domain_event"]
+# The SLA engine comes first: where both send one message (resolution, closure, welcome) under one
+# event key, its context (the tenant's auto-close period) is the one the message is rendered with.
+DOMAIN_EVENT_HANDLERS: list[str] = [
+    "apps.sla.handlers.on_domain_event",
+    "apps.notifications.handlers.on_domain_event",
+]
 
 # Case attachments (apps/cases/attachments.py): largest accepted file and the allowed types.
 ATTACHMENT_MAX_BYTES = env.int("ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)
@@ -259,10 +274,13 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "UTC"
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 600}
+# How often the SLA sweeper looks for due timers (apps/sla/sweeper.py).
+SLA_SWEEP_SECONDS = env.float("SLA_SWEEP_SECONDS", default=5.0)
 CELERY_BEAT_SCHEDULE: dict = {
     "notifications-sweep": {"task": "apps.notifications.tasks.sweep", "schedule": NOTIFY_SWEEP_SECONDS},
     "notifications-retention": {"task": "apps.notifications.tasks.purge_expired", "schedule": 6 * 60 * 60},
     "portal-purge-expired-exports": {"task": "apps.portal.tasks.purge_expired_data_exports", "schedule": 3600},
+    "sla-sweep": {"task": "apps.sla.tasks.sla_sweep_due_timers", "schedule": SLA_SWEEP_SECONDS},
 }
 
 LOGGING = {
