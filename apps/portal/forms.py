@@ -236,7 +236,7 @@ class PreferencesForm(forms.Form):
         label=_("Until"), required=False, widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
     )
     update_cadence = forms.ChoiceField(
-        label=_("Updates on open cases"),
+        label=_("Updates on open requests"),
         choices=[(value, CADENCE[value]) for value in UpdateCadence.values],
         widget=forms.RadioSelect,
     )

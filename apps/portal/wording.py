@@ -35,7 +35,7 @@ CASE_STATUS = {
     CaseStatus.RESOLVED: StatusWords(
         _("Solved, please confirm"), _("We think this is sorted. Please tell us whether it is."), "action"
     ),
-    CaseStatus.CLOSED: StatusWords(_("Closed"), _("This case is finished."), "done"),
+    CaseStatus.CLOSED: StatusWords(_("Closed"), _("This request is finished."), "done"),
     CaseStatus.REOPENED: StatusWords(_("Reopened"), _("We are working on it again."), "working"),
 }
 

@@ -76,3 +76,39 @@ def test_the_sign_in_code_reaches_a_german_customer_in_german(
     email = mail.outbox[0]
     assert "ist Ihr Anmeldecode für Alpha Ltd" in email.subject
     assert "Hallo Emma," in email.body and "Er gilt einmal, 10 Minuten lang." in email.body
+
+
+def _po_entries(path) -> dict[str, str]:
+    """msgid → msgstr (first plural form) of a .po file, continuation lines joined."""
+    entries, current, field = {}, {"msgid": "", "msgstr": ""}, None
+    for line in [*path.read_text(encoding="utf-8").splitlines(), ""]:
+        if line.startswith(("msgid ", "msgstr ", "msgstr[0] ")):
+            field = line.split(" ", 1)[0].replace("[0]", "")
+            current[field] = line.split(" ", 1)[1].strip('"')
+        elif line.startswith('"') and field:
+            current[field] += line.strip('"')
+        elif not line.strip():
+            if current["msgid"]:
+                entries[current["msgid"]] = current["msgstr"]
+            current, field = {"msgid": "", "msgstr": ""}, None
+        else:  # a comment, msgid_plural or a further plural form
+            field = None
+    return entries
+
+
+def test_every_string_has_a_german_translation_and_the_catalogue_is_compiled():
+    import gettext
+
+    from django.conf import settings as django_settings
+
+    folder = django_settings.BASE_DIR / "locale" / "de" / "LC_MESSAGES"
+    po = _po_entries(folder / "django.po")
+    text = (folder / "django.po").read_text(encoding="utf-8")
+
+    assert po and not [msgid for msgid, msgstr in po.items() if not msgstr]
+    assert "#, fuzzy" not in text
+    with open(folder / "django.mo", "rb") as compiled:
+        catalogue = gettext.GNUTranslations(compiled)
+    assert catalogue.gettext("Sign in") == "Anmelden"
+    # The .mo holds every entry of the .po (+ the header): recompiled after the last edit.
+    assert len({key if isinstance(key, str) else key[0] for key in catalogue._catalog}) == len(po) + 1

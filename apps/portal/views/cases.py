@@ -19,7 +19,7 @@ from apps.cases.services import case_customer_message
 from apps.customers.selectors import customer_orders
 from apps.feedback.models import CsatSource
 from apps.feedback.selectors import csat_for_case
-from apps.feedback.services import RATEABLE_STATUSES, csat_submit
+from apps.feedback.services import csat_submit
 from apps.notifications.selectors import portal_inbox_messages
 from apps.portal.decorators import customer_required
 from apps.portal.forms import CsatForm, NewCaseForm, ReplyForm, ResolutionForm, apply_service_errors
@@ -87,7 +87,8 @@ def _case_page(request: HttpRequest, case: Case, status: int = 200, **forms) -> 
     shown = {
         "reply_form": case.status != CaseStatus.CLOSED,
         "resolution_form": case.status == CaseStatus.RESOLVED,
-        "csat_form": rating is None and case.status in RATEABLE_STATUSES,
+        # Asked in turn: first "is it solved?", then, once closed, "how did we do?".
+        "csat_form": rating is None and case.status == CaseStatus.CLOSED,
     }
     page_errors = [
         message
