@@ -16,15 +16,29 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import Count, F, Q, TextChoices
+from django.db import connection
+from django.db.models import F, Q, TextChoices
 from django.db.models.fields.tuple_lookups import Tuple, TupleGreaterThan, TupleLessThan
 
-from apps.cases.models import OPEN, Case, CaseKind, CaseStatus, Priority, SourceChannel
-from apps.cases.search import case_search_filter
+from apps.cases.models import (
+    OPEN,
+    PRIORITY_RANK,
+    Case,
+    CaseKind,
+    CaseSearchVector,
+    CaseStatus,
+    Priority,
+    SourceChannel,
+)
+from apps.cases.search import case_search_filter, case_tag_filter
 from apps.cases.selectors import TenantWide, cases_visible_to
 from apps.tenants.models import Membership, Tenant
 
 DEFAULT_PAGE_SIZE = 50
+# A search matching at most this many cases is answered from their ids (see _search_condition).
+SEARCH_CANDIDATES = 2000
+# View tabs count up to this many cases (see case_queue_counts).
+COUNT_CAP = 1000
 MAX_PAGE_SIZE = 200
 
 
@@ -88,7 +102,8 @@ class QueuePage:
 
 def _view_condition(view: str, user_id: int | None) -> Q:
     if view == QueueView.MINE:
-        return OPEN & Q(assignee_id=user_id)
+        # A tenant-wide caller (an API key) is nobody's assignee: its "mine" is empty.
+        return OPEN & Q(assignee_id=user_id) if user_id is not None else Q(pk__in=[])
     if view == QueueView.UNASSIGNED:
         return OPEN & Q(assignee__isnull=True)
     if view == QueueView.PENDING_CUSTOMER:
@@ -108,28 +123,64 @@ def _filter_condition(filters: QueueFilters, tenant: Tenant) -> Q:
     condition = Q()
     for name, values in (
         ("status", filters.statuses),
-        ("priority", filters.priorities),
         ("kind", filters.kinds),
         ("source_channel", filters.channels),
     ):
         if values:
             condition &= Q(**{f"{name}__in": list(values)})
+    if filters.priorities:
+        # By rank: the priority sort index (tenant, priority_rank, last_activity_at) then serves it.
+        condition &= Q(priority_rank__in=[PRIORITY_RANK[priority] for priority in filters.priorities])
     if filters.team_id is not None:
         condition &= Q(team_id=filters.team_id)
     if filters.assignee_id is not None:
         condition &= Q(assignee_id=filters.assignee_id)
-    if filters.tag:
-        condition &= Q(tags__contains=[filters.tag])
     # Dates are calendar days in the tenant's time zone, both ends included.
     if filters.created_from:
         condition &= Q(created_at__gte=_day_start(filters.created_from, tenant.time_zone))
     if filters.created_to:
         condition &= Q(created_at__lt=_day_start(filters.created_to + timedelta(days=1), tenant.time_zone))
-    if filters.query:
-        search = case_search_filter(tenant=tenant, text=filters.query)
-        if search is not None:
-            condition &= search
     return condition
+
+
+def _vector_condition(filters: QueueFilters, prefix: str) -> Q | None:
+    """The search words and tag as one filter on the search vector (None: neither given)."""
+    conditions = [
+        condition
+        for condition in (
+            case_search_filter(text=filters.query, prefix=prefix) if filters.query else None,
+            case_tag_filter(filters.tag, prefix=prefix) if filters.tag else None,
+        )
+        if condition is not None
+    ]
+    if not conditions:
+        return None
+    combined = Q()
+    for condition in conditions:
+        combined &= condition
+    return combined
+
+
+def _search_condition(tenant: Tenant, filters: QueueFilters) -> Q:
+    """Search and tag, planned by hand because PostgreSQL cannot estimate prefix searches.
+
+    A first query asks the GIN index for up to SEARCH_CANDIDATES matching cases. If that is all of
+    them (a name, an address, a reference: the usual search), the page is picked from those ids
+    (primary-key lookups, then sort). If there are more (a common word), matches are dense, and the
+    page query walks the sort index and keeps the matching rows, stopping after one page. Left to
+    itself the planner walks the index for rare words too, which at a million cases takes seconds.
+    """
+    condition = _vector_condition(filters, prefix="")
+    if condition is None:
+        return Q()
+    candidates = list(
+        CaseSearchVector.objects.for_tenant(tenant)
+        .filter(condition)
+        .values_list("case_id", flat=True)[: SEARCH_CANDIDATES + 1]
+    )
+    if len(candidates) <= SEARCH_CANDIDATES:
+        return Q(pk__in=candidates)
+    return _vector_condition(filters, prefix="search_vector__")
 
 
 def encode_cursor(values: list[Any]) -> str:
@@ -176,8 +227,9 @@ def case_queue(
     """One page of the queue: the visible cases in `view`, filtered, sorted, after `cursor`
     (or, paging back, the page just in front of `before`).
 
-    Exactly one query, whatever the page or the number of cases. Rows carry `customer`,
-    `assignee` and `team`; the large `search_vector` and `description` columns are not loaded.
+    One query, whatever the page or the number of cases (two with a search or tag: see
+    `_search_condition`). Rows carry `customer`,
+    `assignee` and `team`; the case `description` (possibly long) is not loaded.
     """
     filters = filters or QueueFilters()
     if view not in QueueView.values:
@@ -191,8 +243,9 @@ def case_queue(
         cases_visible_to(tenant=tenant, membership=membership)
         .filter(_view_condition(view, user_id))
         .filter(_filter_condition(filters, tenant))
+        .filter(_search_condition(tenant, filters))
         .select_related("customer", "assignee", "team")
-        .defer("search_vector", "description", "customer__search_vector", "customer__search_text")
+        .defer("description")
         .order_by(*[f"-{column}" if descending else column for column in columns])
     )
     if before:
@@ -255,12 +308,14 @@ def _cursor_of(case: Case, columns: tuple[str, ...]) -> str:
 
 
 def case_queue_counts(*, tenant: Tenant, membership: Membership | TenantWide) -> dict[str, int]:
-    """How many visible cases each open-work view holds, in one query (for the view tabs).
+    """How many visible cases each open-work view holds (for the view tabs), in one statement.
 
-    `all` is left out on purpose: counting every case ever is the one number that grows without
-    bound, and nobody works from it.
+    Each count stops at COUNT_CAP (show it as "999+"): a count walks its view's partial index, and
+    stopping there keeps the tabs as cheap at a million cases as at a thousand. `all` is left out:
+    nobody works from the number of every case ever.
     """
     user_id = None if isinstance(membership, TenantWide) else membership.user_id
+    visible = cases_visible_to(tenant=tenant, membership=membership)
     views = (
         QueueView.MINE,
         QueueView.UNASSIGNED,
@@ -268,12 +323,20 @@ def case_queue_counts(*, tenant: Tenant, membership: Membership | TenantWide) ->
         QueueView.ESCALATED,
         QueueView.OPEN,
     )
-    counts = (
-        cases_visible_to(tenant=tenant, membership=membership)
-        .filter(OPEN)
-        .aggregate(**{str(view): Count("id", filter=_view_condition(view, user_id)) for view in views})
-    )
-    return counts
+    parts, params = [], []
+    for view in views:
+        if view == QueueView.MINE and user_id is None:
+            parts.append("0")  # see _view_condition
+            continue
+        capped = visible.filter(_view_condition(view, user_id)).values("id")[:COUNT_CAP]
+        sql, view_params = capped.query.sql_with_params()
+        # Django-compiled and parameterised (the values travel in `params`).
+        parts.append(f"(SELECT count(*) FROM ({sql}) AS counted)")  # noqa: S608
+        params.extend(view_params)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(parts), params)
+        row = cursor.fetchone()
+    return {str(view): count for view, count in zip(views, row, strict=True)}
 
 
 def _choices(params: Mapping[str, Any], name: str, allowed: list[str]) -> tuple[str, ...]:

@@ -64,7 +64,6 @@ def case_by_reference(*, tenant: Tenant, membership: Membership | TenantWide, re
         .filter(reference=(reference or "").strip().upper())
         .select_related("customer", "assignee", "team", "order")
         .prefetch_related("customer__contact_points", "customer__consents")
-        .defer("search_vector")
         .first()
     )
 
@@ -74,7 +73,6 @@ def case_by_id(*, tenant: Tenant, membership: Membership | TenantWide, case_id: 
         cases_visible_to(tenant=tenant, membership=membership)
         .filter(pk=case_id)
         .select_related("customer", "assignee", "team", "order")
-        .defer("search_vector")
         .first()
     )
 
@@ -107,7 +105,7 @@ def cases_of_customer(
         cases_visible_to(tenant=tenant, membership=membership)
         .filter(customer_id=customer.pk)
         .select_related("assignee", "team")
-        .defer("search_vector", "description")
+        .defer("description")
         .order_by("-created_at", "-id")
     )
 
@@ -121,7 +119,7 @@ def customer_communications(
         TimelineEntry.objects.for_tenant(tenant)
         .filter(case__in=visible.values("id"), kind__in=MESSAGE_KINDS)
         .select_related("case", "author_user", "author_customer", "author_api_key")
-        .defer("case__search_vector", "case__description")
+        .defer("case__description")
         .order_by("-created_at", "-id")[:limit]
     )
 
@@ -177,7 +175,7 @@ def customer_cases(*, customer: Customer) -> QuerySet[Case]:
         Case.objects.for_tenant(customer.tenant_id)
         .filter(customer_id=customer.pk)
         .annotate(last_update=Max("timeline__created_at", filter=seen))
-        .defer("search_vector", "description")
+        .defer("description")
         .order_by("-last_activity_at", "-id")
     )
 
@@ -188,7 +186,6 @@ def customer_case_by_reference(*, customer: Customer, reference: str) -> Case | 
         Case.objects.for_tenant(customer.tenant_id)
         .filter(customer_id=customer.pk, reference=(reference or "").strip().upper())
         .select_related("tenant", "customer", "order")
-        .defer("search_vector")
         .first()
     )
 

@@ -318,9 +318,7 @@ def case_open(
         tags=normalize_tags(tags),
     )
     # Choices and lengths; relations were checked above and the counter makes the number unique.
-    case.clean_fields(
-        exclude=["tenant", "customer", "team", "assignee", "order", "search_vector", "priority_rank"]
-    )
+    case.clean_fields(exclude=["tenant", "customer", "team", "assignee", "order", "priority_rank"])
     case.save()
     entry = _append(
         case,
@@ -736,6 +734,7 @@ def case_set_tags(
         },
     )
     _save(case, "tags")
+    case_search_refresh(tenant=case.tenant_id, case_ids=[case.pk])
     _audit(case, actor=actor, action="case.tags_changed", changes={"tags": [previous, tags]})
     return case
 

@@ -112,7 +112,9 @@ class CustomerSearchVector(models.Model):
     objects = TenantManager()
 
     class Meta:
-        indexes = [GinIndex(fields=["tenant", "vector"], name="customer_search_tenant_vector")]
+        indexes = [
+            GinIndex(fields=["tenant", "vector"], name="customer_search_tenant_vector", fastupdate=False)
+        ]
 
     def __str__(self) -> str:
         return f"search vector of customer {self.customer_id}"

@@ -23,7 +23,7 @@ def customer_search_filter(text: str) -> Q | None:
         return None
     condition = Q()
     for term in terms:
-        condition &= Q(search_vector=prefix_term_query(term))
+        condition &= Q(search_vector__vector=prefix_term_query(term))
     return condition
 
 

@@ -30,6 +30,7 @@ from apps.customers.models import (
     ContactKind,
     ContactPoint,
     Customer,
+    CustomerSearchVector,
     Order,
     OrderStatus,
     OrderStatusEvent,
@@ -57,7 +58,7 @@ CUSTOMER_UPDATABLE_FIELDS = frozenset(
 def _full_clean(instance: Any, *, exclude: Iterable[str] = ()) -> None:
     """Model validation: choices, validators, and the unique and check constraints (which Django
     checks only when none of their fields is excluded, so `tenant` stays in)."""
-    instance.full_clean(exclude=["search_text", "search_vector", *exclude])
+    instance.full_clean(exclude=list(exclude))
 
 
 def _clean_customer_fields(customer: Customer) -> None:
@@ -138,17 +139,24 @@ def _store_contacts(customer: Customer, kind: str, values: list[str]) -> None:
             customer.contact_points.filter(pk=point.pk).update(is_primary=True)
 
 
-def _refresh_search_text(customer: Customer) -> None:
+def _refresh_search(customer: Customer) -> None:
+    """Rewrite what the customer is found by, and the search vectors of their cases (which carry
+    the customer's name, addresses and numbers, so one index answers a case search)."""
     points = list(customer.contact_points.values_list("kind", "value"))
-    customer.search_text = customer_search_text(
+    document = customer_search_text(
         name=customer.name,
         external_id=customer.external_id,
         emails=[value for kind, value in points if kind == ContactKind.EMAIL],
         phones=[value for kind, value in points if kind == ContactKind.PHONE],
     )
-    Customer.objects.for_tenant(customer.tenant_id).filter(pk=customer.pk).update(
-        search_text=customer.search_text
+    CustomerSearchVector.objects.for_tenant(customer.tenant_id).update_or_create(
+        customer=customer, defaults={"tenant_id": customer.tenant_id, "document": document}
     )
+    # Imported here: cases build on customers, not the other way round; this is the one place a
+    # customer change reaches into case data.
+    from apps.cases.search import case_search_refresh_for_customer
+
+    case_search_refresh_for_customer(customer=customer)
 
 
 @transaction.atomic
@@ -196,7 +204,7 @@ def customer_create(
     customer.save()
     _store_contacts(customer, ContactKind.EMAIL, clean_emails)
     _store_contacts(customer, ContactKind.PHONE, clean_phones)
-    _refresh_search_text(customer)
+    _refresh_search(customer)
     for channel, granted in (consents or {}).items():
         _consent_change(
             actor=actor, customer=customer, channel=channel, granted=granted, source=consent_source
@@ -225,7 +233,7 @@ def customer_update(*, actor: Actor, customer: Customer, changes: Mapping[str, A
     _clean_customer_fields(customer)
     customer.save(update_fields=[*changed, "updated_at"])
     if {"name", "external_id"} & set(changed):
-        _refresh_search_text(customer)
+        _refresh_search(customer)
     audit_record(
         tenant=customer.tenant,
         actor=actor,
@@ -244,7 +252,7 @@ def customer_set_contact_points(
     clean_emails, clean_phones = _normalized_contacts(emails, phones)
     _store_contacts(customer, ContactKind.EMAIL, clean_emails)
     _store_contacts(customer, ContactKind.PHONE, clean_phones)
-    _refresh_search_text(customer)
+    _refresh_search(customer)
     Customer.objects.for_tenant(customer.tenant_id).filter(pk=customer.pk).update(updated_at=now())
     audit_record(
         tenant=customer.tenant,

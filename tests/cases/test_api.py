@@ -4,6 +4,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from apps.cases.models import Case, CaseStatus
 from apps.cases.services import case_assign, case_change_team
 from tests.cases.factories import CaseFactory, TeamFactory, add_to_team
+from tests.cases.isolation import only_domain_services  # noqa: F401
 from tests.conftest import client_for
 from tests.customers.api_helpers import error, key_client
 from tests.customers.factories import CustomerFactory, OrderFactory

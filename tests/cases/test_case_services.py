@@ -24,6 +24,7 @@ from apps.cases.services import (
 from apps.common.domain_events import DomainEvent
 from apps.customers.services import consent_set
 from tests.cases.factories import CaseFactory, TeamFactory, add_to_team
+from tests.cases.isolation import only_domain_services  # noqa: F401
 from tests.customers.factories import CustomerFactory, OrderFactory
 from tests.factories import UserFactory
 

@@ -6,6 +6,7 @@ from apps.cases.models import Case, CaseStatus, EntryKind
 from apps.cases.services import case_transition
 from apps.cases.transitions import CASE_TRANSITIONS
 from tests.cases.factories import CaseFactory
+from tests.cases.isolation import only_domain_services  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 

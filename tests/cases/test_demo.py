@@ -9,6 +9,7 @@ from apps.common.clock import now
 from apps.customers import demo as customers_demo
 from apps.customers.models import Customer, Order, OrderStatus
 from apps.tenants.models import Role
+from tests.cases.isolation import only_domain_services  # noqa: F401
 from tests.factories import MembershipFactory, TenantFactory
 
 pytestmark = pytest.mark.django_db

@@ -9,6 +9,7 @@ from apps.cases.models import Case, IntakeEvent
 from apps.common.domain_events import DomainEvent
 from apps.customers.models import Customer, Order, OrderStatusEvent
 from tests.cases.factories import TeamFactory
+from tests.cases.isolation import only_domain_services  # noqa: F401
 from tests.conftest import client_for
 from tests.customers.api_helpers import error
 from tests.customers.factories import CustomerFactory, OrderFactory

@@ -27,6 +27,7 @@ from apps.cases.services import (
 )
 from apps.tenants.models import Membership
 from tests.cases.factories import CaseFactory, TeamFactory, add_to_team
+from tests.cases.isolation import only_domain_services  # noqa: F401
 from tests.customers.factories import CustomerFactory
 
 pytestmark = pytest.mark.django_db
@@ -177,13 +178,13 @@ def test_filters_are_read_from_query_parameters():
         queue_filters_from_params({"assignee": "me"})
 
 
-def _queue_queries(actors, django_assert_num_queries, membership):
-    with django_assert_num_queries(1):
+def _queue_queries(actors, django_assert_num_queries, membership, *, query: str = "", expected: int = 1):
+    with django_assert_num_queries(expected):
         page = case_queue(
             tenant=actors.tenant_a,
             membership=membership,
             view=QueueView.OPEN,
-            filters=QueueFilters(query="case", priorities=("normal",)),
+            filters=QueueFilters(query=query, priorities=("normal",)),
             page_size=25,
         )
         for case in page.cases:
@@ -201,13 +202,55 @@ def test_the_queue_page_is_one_query_however_many_cases(actors, django_assert_nu
             actor=None, case=case_assign(actor=None, case=case, assignee=actors.agent_a), team=team
         )
     assert len(_queue_queries(actors, django_assert_num_queries, membership).cases) == 5
+    assert (
+        len(_queue_queries(actors, django_assert_num_queries, membership, query="case", expected=2).cases)
+        == 5
+    )
     make_cases(actors.tenant_a, 40)
     page = _queue_queries(actors, django_assert_num_queries, membership)
     assert len(page.cases) == 25 and page.has_next
+    searched = _queue_queries(actors, django_assert_num_queries, membership, query="case", expected=2)
+    assert [case.pk for case in searched.cases] == [case.pk for case in page.cases]
     with django_assert_num_queries(1):
         case_queue(tenant=actors.tenant_a, membership=membership, cursor=page.next_cursor)
     with django_assert_num_queries(1):
         case_queue_counts(tenant=actors.tenant_a, membership=membership)
+
+
+def test_a_search_with_many_matches_pages_the_same_as_one_with_few(actors, monkeypatch):
+    make_cases(actors.tenant_a, 7)
+
+    def pages():
+        return walk_search(actors.tenant_a, "case")
+
+    few = pages()
+    monkeypatch.setattr("apps.cases.queue.SEARCH_CANDIDATES", 2)
+    many = pages()
+    assert few == many and sum(len(page) for page in few) == 7
+
+
+def walk_search(tenant, text: str) -> list[list[int]]:
+    pages, cursor = [], ""
+    while True:
+        page = case_queue(
+            tenant=tenant,
+            membership=TENANT_WIDE,
+            view=QueueView.ALL,
+            filters=QueueFilters(query=text),
+            cursor=cursor,
+            page_size=3,
+        )
+        pages.append([case.pk for case in page.cases])
+        if not page.has_next:
+            return pages
+        cursor = page.next_cursor
+
+
+def test_view_counts_stop_at_the_cap(actors, monkeypatch):
+    make_cases(actors.tenant_a, 4)
+    monkeypatch.setattr("apps.cases.queue.COUNT_CAP", 3)
+    counts = case_queue_counts(tenant=actors.tenant_a, membership=TENANT_WIDE)
+    assert counts == {"mine": 0, "unassigned": 3, "pending_customer": 0, "escalated": 0, "open": 3}
 
 
 def _case_page_queries(actors, django_assert_num_queries, reference):

@@ -9,6 +9,7 @@ from apps.cases.models import Case
 from apps.cases.services import case_open
 from apps.customers.models import Customer
 from apps.tenants.context import tenant_context
+from tests.cases.isolation import only_domain_services  # noqa: F401
 from tests.customers.factories import CustomerFactory
 from tests.factories import TenantFactory
 

@@ -5,6 +5,7 @@ from apps.cases.selectors import TENANT_WIDE
 from apps.cases.services import case_add_note, case_customer_message, case_link_order, case_reply
 from apps.customers.services import customer_set_contact_points, customer_update
 from tests.cases.factories import CaseFactory
+from tests.cases.isolation import only_domain_services  # noqa: F401
 from tests.customers.factories import CustomerFactory, OrderFactory
 
 pytestmark = pytest.mark.django_db

@@ -4,6 +4,7 @@ from apps.cases.selectors import TENANT_WIDE, case_by_reference, cases_visible_t
 from apps.cases.services import case_assign, case_change_team
 from apps.tenants.models import Membership, Role
 from tests.cases.factories import CaseFactory, TeamFactory, add_to_team
+from tests.cases.isolation import only_domain_services  # noqa: F401
 from tests.factories import MembershipFactory
 
 pytestmark = pytest.mark.django_db

@@ -1,6 +1,7 @@
 import pytest
 
 from apps.customers.models import ConsentEvent, Customer
+from tests.cases.isolation import only_domain_services  # noqa: F401
 from tests.conftest import client_for
 from tests.customers.api_helpers import error, key_client
 from tests.customers.factories import CustomerFactory, OrderFactory

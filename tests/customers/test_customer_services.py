@@ -19,6 +19,7 @@ from apps.customers.services import (
     customer_set_contact_points,
     customer_update,
 )
+from tests.cases.isolation import only_domain_services  # noqa: F401
 from tests.customers.factories import CustomerFactory
 
 pytestmark = pytest.mark.django_db

@@ -7,6 +7,7 @@ from apps.audit.models import AuditEvent
 from apps.customers.models import Order, OrderStatus
 from apps.customers.selectors import customer_orders, order_by_number
 from apps.customers.services import ORDER_TRANSITIONS, order_create, order_transition, order_update
+from tests.cases.isolation import only_domain_services  # noqa: F401
 from tests.customers.factories import CustomerFactory, OrderFactory
 
 pytestmark = pytest.mark.django_db

@@ -156,6 +156,7 @@ QUEUE_PARAMETERS = [
 class CaseListCreateView(CaseApiView):
     @extend_schema(
         summary="List cases",
+        operation_id="cases_list",
         description="Keyset-paginated; follow `next`. Staff sessions see the cases their role allows.",
         tags=TAGS,
         parameters=QUEUE_PARAMETERS,
