@@ -39,8 +39,12 @@ def nudges(monkeypatch) -> Nudges:
 
 
 @pytest.fixture
-def shop(actors, nudges):
-    """Tenant A with Tidings' approved default templates and trigger rules installed."""
+def shop(actors, nudges, settings):
+    """Tenant A with Tidings' approved default templates and trigger rules installed.
+
+    Only the outbox receives domain events: the SLA engine's messages have their own tests.
+    """
+    settings.DOMAIN_EVENT_HANDLERS = ["apps.notifications.handlers.on_domain_event"]
     template_install_defaults(tenant=actors.tenant_a)
     trigger_rules_install_defaults(tenant=actors.tenant_a)
     return actors.tenant_a
@@ -60,3 +64,26 @@ def make_customer(tenant, **fields):
 
 def notifications_of(tenant, **filters):
     return list(Notification.objects.for_tenant(tenant).filter(**filters).order_by("id"))
+
+
+def queued_notifications(tenant, customer, count: int, channel: str = "email", **fields) -> list:
+    """`count` queued notifications ready to send (content as a template would have made it)."""
+    address = {"email": "ada@example.test", "sms": "+447911123456", "voice": "+447911123456"}
+    rows = [
+        Notification(
+            tenant=tenant,
+            trigger="order.shipped",
+            event_key=f"test:{channel}:{index}",
+            idempotency_key=f"test:{channel}:{index}:{customer.pk}:{channel}",
+            customer=customer,
+            channel=channel,
+            to_address=address.get(channel, str(customer.pk)),
+            subject=f"Your order {index} is on its way",
+            text=f"Order {index} shipped.",
+            voice_script=f"Order {index} shipped." if channel == "voice" else "",
+            reply_token=f"token{channel}{index:06d}",
+            **fields,
+        )
+        for index in range(count)
+    ]
+    return Notification.objects.bulk_create(rows)

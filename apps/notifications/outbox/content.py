@@ -37,13 +37,8 @@ def render_for_channel(*, version: "TemplateVersion", channel: str, prepared: di
     return Content(subject=message.subject, text=message.text, html=message.html)
 
 
-def case_message(*, case: "Case", body: str, channel: str) -> Content:
-    """A message written on the case (agent reply, hand-over) for `channel`.
-
-    Email and portal subjects carry the case reference in brackets, so a reply whose reply token was
-    lost still threads by the reference in its subject.
-    """
-    subject = f"Re: {case.subject} [{case.reference}]"
+def written_message(*, subject: str, body: str, channel: str) -> Content:
+    """Text written by a person (not a template) laid out for `channel`."""
     if channel == ChannelName.EMAIL:
         return Content(subject=subject, text=body, html=linebreaks(urlize(body, autoescape=True)))
     if channel == ChannelName.VOICE:
@@ -51,3 +46,12 @@ def case_message(*, case: "Case", body: str, channel: str) -> Content:
     if channel == ChannelName.PORTAL:
         return Content(subject=subject, text=body)
     return Content(text=body)
+
+
+def case_message(*, case: "Case", body: str, channel: str) -> Content:
+    """A message written on the case (agent reply, hand-over) for `channel`.
+
+    Email and portal subjects carry the case reference in brackets, so a reply whose reply token was
+    lost still threads by the reference in its subject.
+    """
+    return written_message(subject=f"Re: {case.subject} [{case.reference}]", body=body, channel=channel)

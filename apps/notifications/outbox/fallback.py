@@ -17,7 +17,7 @@ from apps.customers.selectors import customer_detail
 from apps.message_templates.models import TemplateVersion
 from apps.notifications.channels.base import DeliveryError
 from apps.notifications.models import ChannelName
-from apps.notifications.outbox.content import case_message
+from apps.notifications.outbox.content import case_message, written_message
 from apps.notifications.outbox.models import Notification, Suppression, SuppressionReason
 from apps.notifications.outbox.routing import customer_routes
 from apps.notifications.outbox.services import create_on_first_route, effective_rule, template_renderer
@@ -67,6 +67,8 @@ def _renderer(notification: Notification, case):
         )
         return template_renderer(version, notification.context)
     body = notification.text or notification.voice_script
+    if case is None:
+        return lambda channel: written_message(subject=notification.subject, body=body, channel=channel)
     return lambda channel: case_message(case=case, body=body, channel=channel)
 
 

@@ -33,6 +33,7 @@ from apps.customers.services import consent_set, customer_create
 from apps.notifications.models import ChannelName, InboundMessageRecord, SmsKeyword
 from apps.notifications.outbox.fallback import fallback_create, suppression_add
 from apps.notifications.outbox.models import Notification, NotificationStatus, Suppression, SuppressionReason
+from apps.notifications.replies import case_reference_from_subject
 from apps.tenants.context import tenant_context
 from apps.tenants.models import Tenant
 
@@ -131,8 +132,9 @@ def _thread(tenant: Tenant, record: InboundMessageRecord) -> None:
     body = _body(record)
     case, customer = _case_by_token(tenant, record.reply_token)
     customer = customer or _sender(tenant, record)
-    if case is None and record.case_reference and customer is not None:
-        found = case_by_reference(tenant=tenant, membership=TENANT_WIDE, reference=record.case_reference)
+    reference = record.case_reference or case_reference_from_subject(record.subject)
+    if case is None and reference and customer is not None:
+        found = case_by_reference(tenant=tenant, membership=TENANT_WIDE, reference=reference)
         case = found if found is not None and found.customer_id == customer.pk else None
     if case is None and record.channel == ChannelName.SMS:
         case = _case_by_sms_thread(tenant, record)
