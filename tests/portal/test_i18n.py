@@ -1,11 +1,16 @@
 """The portal speaks the customer's language: English and German."""
 
+import gettext
+from urllib.parse import urlsplit
+
 import pytest
+from django.conf import settings
 from django.core import mail
 
 from apps.cases.models import CaseStatus
 from apps.cases.services import case_transition
 from apps.customers.services import customer_update
+from apps.portal.links import confirm_link
 from apps.tenants.models import Tenant
 from tests.cases.factories import CaseFactory
 from tests.conftest import client_for
@@ -97,11 +102,7 @@ def _po_entries(path) -> dict[str, str]:
 
 
 def test_every_string_has_a_german_translation_and_the_catalogue_is_compiled():
-    import gettext
-
-    from django.conf import settings as django_settings
-
-    folder = django_settings.BASE_DIR / "locale" / "de" / "LC_MESSAGES"
+    folder = settings.BASE_DIR / "locale" / "de" / "LC_MESSAGES"
     po = _po_entries(folder / "django.po")
     text = (folder / "django.po").read_text(encoding="utf-8")
 
@@ -112,3 +113,14 @@ def test_every_string_has_a_german_translation_and_the_catalogue_is_compiled():
     assert catalogue.gettext("Sign in") == "Anmelden"
     # The .mo holds every entry of the .po (+ the header): recompiled after the last edit.
     assert len({key if isinstance(key, str) else key[0] for key in catalogue._catalog}) == len(po) + 1
+
+
+def test_a_link_in_a_message_opens_in_the_language_of_the_customer_it_was_sent_to(world):
+    customer_update(actor=None, customer=world.customer, changes={"locale": "de"})
+    case = case_transition(
+        actor=world.actors.agent_a, case=CaseFactory(customer=world.customer), to_status=CaseStatus.RESOLVED
+    )
+
+    page = client_for(world.tenant_a).get(urlsplit(confirm_link(case)).path, HTTP_ACCEPT_LANGUAGE="en")
+
+    assert "Ist das für Sie gelöst?" in page.content.decode()

@@ -3,6 +3,7 @@
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from apps.cases.models import CaseStatus
@@ -11,6 +12,7 @@ from apps.feedback.selectors import csat_for_case
 from apps.feedback.services import RATEABLE_STATUSES, csat_submit
 from apps.portal.decorators import portal_view, sign_in_url
 from apps.portal.forms import CsatForm, OrderLookupForm, ResolutionForm, apply_service_errors
+from apps.portal.i18n import SESSION_LANGUAGE, customer_language
 from apps.portal.links import csat_link
 from apps.portal.services.cases import Via, portal_resolution_answer
 from apps.portal.services.lookup import LookupOutcome, order_lookup
@@ -53,6 +55,9 @@ def _linked_case(request: HttpRequest, reference: str, token: str, purpose: Link
     case = case_for_link(tenant=request.tenant, reference=reference, token=token, purpose=purpose)
     if case is None:
         raise Http404
+    if not request.session.get(SESSION_LANGUAGE):  # the link was sent to this customer: their language
+        request.LANGUAGE_CODE = customer_language(case.customer)
+        translation.activate(request.LANGUAGE_CODE)
     return case
 
 
