@@ -116,6 +116,24 @@ def _attachment_of_a(actors: Actors) -> int:
     return note.attachments.get().pk
 
 
+def _escalation_of_a(actors: Actors) -> int:
+    from apps.cases.services import case_escalate
+    from apps.sla.models import Escalation
+    from tests.cases.factories import CaseFactory
+
+    case = case_escalate(actor=None, case=CaseFactory(customer__tenant=actors.tenant_a), reason="Probe")
+    return Escalation.objects.for_tenant(actors.tenant_a).get(case=case).pk
+
+
+def _notice_of_a(actors: Actors) -> int:
+    from apps.sla.notices import staff_notify
+
+    (notice,) = staff_notify(
+        tenant=actors.tenant_a, user_ids=[actors.admin_a.pk], case=None, kind="warning", text="Probe"
+    )
+    return notice.pk
+
+
 def _calendar_of_a(actors: Actors) -> int:
     from apps.sla.services import calendar_create
 
@@ -211,6 +229,23 @@ REGISTRY: dict[str, Probe] = {
         _closure_path_of_a, "post"
     ),
     "app/settings/sla/escalation/": page("/app/settings/sla/escalation/"),
+    "app/settings/sla/timers/": page("/app/settings/sla/timers/"),
+    # ---- apps/sla: escalation queue, staff notices, case clocks
+    "app/escalations/": page("/app/escalations/"),
+    "app/escalations/<int:pk>/acknowledge/": object_page(
+        lambda a: f"/app/escalations/{_escalation_of_a(a)}/acknowledge/", "post"
+    ),
+    "app/escalations/<int:pk>/reassign/": object_page(
+        lambda a: f"/app/escalations/{_escalation_of_a(a)}/reassign/", "post"
+    ),
+    "app/escalations/<int:pk>/deescalate/": object_page(
+        lambda a: f"/app/escalations/{_escalation_of_a(a)}/deescalate/", "post"
+    ),
+    "app/notices/": page("/app/notices/"),
+    "app/notices/read/": page("/app/notices/read/", "post"),
+    "app/notices/bell/": page("/app/notices/bell/"),
+    "app/notices/<int:pk>/": object_page(lambda a: f"/app/notices/{_notice_of_a(a)}/"),
+    "app/sla/clock/<str:reference>/": object_page(lambda a: f"/app/sla/clock/{_case_of_a(a)}/"),
     # ---- apps/api: platform endpoints
     "api/v1/schema/": public("the API description is public documentation"),
     "api/v1/docs/": public("the API description is public documentation"),

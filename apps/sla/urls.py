@@ -1,6 +1,6 @@
 from django.urls import path
 
-from apps.sla import views
+from apps.sla import views, work_views
 
 app_name = "sla"
 
@@ -25,4 +25,25 @@ urlpatterns = [
         name="closure_remove",
     ),
     path(f"{SETTINGS}escalation/", views.escalation_matrix_view, name="escalation_matrix"),
+    path(f"{SETTINGS}timers/", work_views.timer_settings, name="timer_settings"),
+    # The SLA engine's work pages.
+    path("app/escalations/", work_views.escalations, name="escalations"),
+    path(
+        "app/escalations/<int:pk>/acknowledge/",
+        work_views.escalation_acknowledge_view,
+        name="escalation_acknowledge",
+    ),
+    path(
+        "app/escalations/<int:pk>/reassign/", work_views.escalation_reassign_view, name="escalation_reassign"
+    ),
+    path(
+        "app/escalations/<int:pk>/deescalate/",
+        work_views.escalation_deescalate_view,
+        name="escalation_deescalate",
+    ),
+    path("app/notices/", work_views.notices, name="notices"),
+    path("app/notices/read/", work_views.notices_read_all, name="notices_read_all"),
+    path("app/notices/bell/", work_views.notice_bell, name="notice_bell"),
+    path("app/notices/<int:pk>/", work_views.notice_open, name="notice_open"),
+    path("app/sla/clock/<str:reference>/", work_views.case_clock, name="case_clock"),
 ]

@@ -67,6 +67,7 @@ SLA_TABS = [
     NavEntry("Policies", "sla:policies", Role.ADMIN),
     NavEntry("Business calendars", "sla:calendars", Role.ADMIN),
     NavEntry("Escalation matrix", "sla:escalation_matrix", Role.ADMIN),
+    NavEntry("Timers", "sla:timer_settings", Role.ADMIN),
 ]
 # The values cases carry (apps/cases/models.py), offered as suggestions; policies accept any value.
 SUGGESTIONS = {
@@ -76,7 +77,8 @@ SUGGESTIONS = {
 }
 
 
-def _render(request: HttpRequest, template: str, context: dict) -> HttpResponse:
+def render_settings(request: HttpRequest, template: str, context: dict) -> HttpResponse:
+    """A page of Settings → SLA and hours: the settings tabs, the SLA tabs, the suggestions."""
     membership, path = request.membership, request.path
     return render(
         request,
@@ -105,7 +107,7 @@ def policies(request: HttpRequest) -> HttpResponse:
         effective = policy_for(tenant=tenant, **try_form.case_attributes())
         calendar = calendar_snapshot(tenant=tenant, calendar_id=effective.calendar_id)
         preview = preview_effective(effective, calendar=calendar, opened_at=now())
-    return _render(
+    return render_settings(
         request,
         "sla/policies.html",
         {"policies": rows, "try_form": try_form, "preview": preview, "has_defaults": bool(rows)},
@@ -142,7 +144,7 @@ def _policy_preview(request: HttpRequest, form: PolicyForm) -> dict:
 
 
 def _policy_page(request: HttpRequest, form: PolicyForm, policy: SlaPolicy | None) -> HttpResponse:
-    return _render(
+    return render_settings(
         request, "sla/policy_form.html", {"form": form, "policy": policy, **_policy_preview(request, form)}
     )
 
@@ -222,7 +224,7 @@ def calendars(request: HttpRequest) -> HttpResponse:
         snapshot = calendar_snapshot(tenant=request.tenant, calendar_id=calendar.pk)
         region = region_label(calendar.country, calendar.subdivision)
         rows.append((calendar, hours_summary(snapshot), region, calendar_status(snapshot, at)))
-    return _render(request, "sla/calendars.html", {"rows": rows})
+    return render_settings(request, "sla/calendars.html", {"rows": rows})
 
 
 @admin_required
@@ -245,7 +247,7 @@ def calendar_create_view(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, f"Calendar “{calendar.name}” created.")
             return redirect("sla:calendar_edit", pk=calendar.pk)
-    return _render(request, "sla/calendar_form.html", {"form": form, "calendar": None})
+    return render_settings(request, "sla/calendar_form.html", {"form": form, "calendar": None})
 
 
 def _calendar_page(
@@ -267,7 +269,7 @@ def _calendar_page(
         "closed_days": upcoming_closed_days(snapshot, closures, today)[:12],
         "check": _deadline_check(request, calendar, snapshot),
     }
-    return _render(request, "sla/calendar_form.html", context)
+    return render_settings(request, "sla/calendar_form.html", context)
 
 
 def _deadline_check(request: HttpRequest, calendar: BusinessCalendar, snapshot) -> dict:
@@ -388,4 +390,4 @@ def escalation_matrix_view(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, "Escalation matrix saved.")
             return redirect("sla:escalation_matrix")
-    return _render(request, "sla/escalation_matrix.html", {"formset": formset})
+    return render_settings(request, "sla/escalation_matrix.html", {"formset": formset})
