@@ -137,22 +137,8 @@ def attachment_for_download(
     )
 
 
-def timeline_entries_pending_delivery(*, tenant: Tenant) -> QuerySet[TimelineEntry]:
-    """Outbound entries still waiting for the notification pipeline, oldest first."""
-    return (
-        TimelineEntry.objects.for_tenant(tenant)
-        .filter(pending_delivery=True)
-        .select_related("case", "case__customer")
-        .order_by("created_at", "id")
-    )
-
-
 def team_list(*, tenant: Tenant) -> QuerySet[Team]:
     return Team.objects.for_tenant(tenant).order_by("name")
-
-
-def teams_of_user(*, tenant: Tenant, user: User) -> QuerySet[Team]:
-    return Team.objects.for_tenant(tenant).filter(memberships__user=user).order_by("name")
 
 
 def assignable_users(*, tenant: Tenant) -> QuerySet[User]:

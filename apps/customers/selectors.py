@@ -110,12 +110,6 @@ def contact_points_of(*, customer: Customer, kind: str) -> list[ContactPoint]:
     return sorted(points, key=lambda point: (not point.is_primary, point.pk))
 
 
-def customer_primary_contact(*, customer: Customer, kind: str) -> str:
-    """The primary address of `kind` ('' if none), for sending."""
-    points = contact_points_of(customer=customer, kind=kind)
-    return points[0].value if points else ""
-
-
 def customer_reachable_channels(*, customer: Customer) -> list[str]:
     """The customer's preferred channels, in order, that may and can be used.
 

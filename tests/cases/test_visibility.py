@@ -82,3 +82,19 @@ def test_lookup_of_an_invisible_case_answers_none_like_a_missing_one(actors, wor
     assert found == shown
     other = world["other_tenant"]
     assert case_by_reference(tenant=actors.tenant_a, membership=agent, reference=other.reference) is None
+
+
+def test_leaving_a_team_hides_its_assigned_cases_from_the_agent(actors):
+    from apps.cases.services import team_remove_member
+
+    colleague = MembershipFactory(tenant=actors.tenant_a, role=Role.AGENT).user
+    team = add_to_team(TeamFactory(tenant=actors.tenant_a), actors.agent_a, colleague)
+    case = case_assign(
+        actor=None,
+        case=case_change_team(actor=None, case=CaseFactory(customer__tenant=actors.tenant_a), team=team),
+        assignee=colleague,
+    )
+    agent = membership(actors.tenant_a, actors.agent_a)
+    assert case.pk in visible(actors.tenant_a, agent)
+    team_remove_member(actor=actors.admin_a, team=team, user=actors.agent_a)
+    assert case.pk not in visible(actors.tenant_a, agent)
