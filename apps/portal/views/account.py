@@ -13,13 +13,14 @@ from apps.customers.selectors import contact_points_of, customer_orders
 from apps.notifications.selectors import portal_inbox_message, portal_inbox_messages
 from apps.notifications.services import portal_inbox_mark_read
 from apps.portal.decorators import customer_required
-from apps.portal.forms import PreferencesForm, apply_service_errors
+from apps.portal.forms import PreferencesForm
 from apps.portal.selectors import customer_order, data_export_for_download, data_exports_of
 from apps.portal.services.account import (
     data_export_download_record,
     data_export_request,
     portal_preferences_save,
 )
+from apps.portal.views.common import form_submit
 
 
 @customer_required
@@ -58,12 +59,14 @@ def message_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def preferences(request: HttpRequest) -> HttpResponse:
     customer = request.portal_customer
     form = PreferencesForm(request.POST or None, initial=PreferencesForm.initial_for(customer))
-    if request.method == "POST" and form.is_valid():
-        try:
-            portal_preferences_save(customer=customer, changes=form.changes(), consents=form.consents())
-        except ValidationError as error:
-            apply_service_errors(form, error)
-        else:
+    if request.method == "POST":
+        changed = form_submit(
+            form,
+            lambda _data: portal_preferences_save(
+                customer=customer, changes=form.changes(), consents=form.consents()
+            ),
+        )
+        if changed is not None:
             messages.success(request, _("Your preferences are saved."))
             return redirect("portal:preferences")
     context = {

@@ -1,7 +1,6 @@
 """The customer's cases: overview, list, one case (reply, confirm, rate), a new case, downloads."""
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -17,12 +16,12 @@ from apps.cases.selectors import (
 )
 from apps.cases.services import case_customer_message
 from apps.customers.selectors import customer_orders
-from apps.feedback.models import CsatSource
+from apps.feedback.models import CsatResponse, CsatSource
 from apps.feedback.selectors import csat_for_case
 from apps.feedback.services import csat_submit
 from apps.notifications.selectors import portal_inbox_messages
 from apps.portal.decorators import customer_required
-from apps.portal.forms import CsatForm, NewCaseForm, ReplyForm, ResolutionForm, apply_service_errors
+from apps.portal.forms import CsatForm, NewCaseForm, ReplyForm, ResolutionForm
 from apps.portal.selectors import expected_resolutions
 from apps.portal.services.cases import (
     Via,
@@ -30,6 +29,7 @@ from apps.portal.services.cases import (
     portal_case_open,
     portal_resolution_answer,
 )
+from apps.portal.views.common import form_submit
 
 ATTENTION = (CaseStatus.PENDING_CUSTOMER, CaseStatus.RESOLVED)
 # Cases that came in through these were described by the customer in their own words, so the
@@ -118,28 +118,42 @@ def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
     return _case_page(request, _case_or_404(request, reference))
 
 
+def answer_resolution(form: ResolutionForm, case: Case, via: str) -> Case | None:
+    """The customer's "was it solved?" answer from `form`, through the portal service."""
+    return form_submit(
+        form,
+        lambda data: portal_resolution_answer(
+            customer=case.customer, case=case, solved=data["solved"], reason=data["reason"], via=via
+        ),
+    )
+
+
+def rate(form: CsatForm, case: Case, source: str) -> CsatResponse | None:
+    """The customer's rating from `form`, through the feedback service."""
+    return form_submit(
+        form,
+        lambda data: csat_submit(
+            actor=case.customer, case=case, rating=data["rating"], comment=data["comment"], source=source
+        ),
+    )
+
+
 @require_POST
 @customer_required
 def case_reply(request: HttpRequest, reference: str) -> HttpResponse:
     case = _case_or_404(request, reference)
     form = ReplyForm(request.POST, request.FILES)
-    if form.is_valid():
-        try:
-            case_customer_message(
-                case=case,
-                body=form.cleaned_data["body"],
-                channel=MessageChannel.PORTAL,
-                attachments=form.cleaned_data["attachments"],
-            )
-        except ValidationError as error:
-            apply_service_errors(form, error)
-        else:
-            messages.success(
-                request,
-                _("Thank you. Your message has been added to %(reference)s.") % {"reference": case.reference},
-            )
-            return redirect(reverse("portal:case", args=[case.reference]) + "#latest")
-    return _case_page(request, case, status=400, reply_form=form)
+    entry = form_submit(
+        form,
+        lambda data: case_customer_message(
+            case=case, body=data["body"], channel=MessageChannel.PORTAL, attachments=data["attachments"]
+        ),
+    )
+    if entry is None:
+        return _case_page(request, case, status=400, reply_form=form)
+    message = _("Thank you. Your message has been added to %(reference)s.")
+    messages.success(request, message % {"reference": case.reference})
+    return redirect(reverse("portal:case", args=[case.reference]) + "#latest")
 
 
 @require_POST
@@ -147,33 +161,14 @@ def case_reply(request: HttpRequest, reference: str) -> HttpResponse:
 def case_confirm(request: HttpRequest, reference: str) -> HttpResponse:
     case = _case_or_404(request, reference)
     form = ResolutionForm(request.POST)
-    if form.is_valid():
-        solved = form.cleaned_data["solved"]
-        try:
-            portal_resolution_answer(
-                customer=request.portal_customer,
-                case=case,
-                solved=solved,
-                reason=form.cleaned_data["reason"],
-                via=Via.PORTAL,
-            )
-        except ValidationError as error:
-            apply_service_errors(form, error)
-        else:
-            if solved:
-                messages.success(
-                    request,
-                    _("Thank you for letting us know. We have closed %(reference)s.")
-                    % {"reference": case.reference},
-                )
-            else:
-                messages.success(
-                    request,
-                    _("Sorry it is not sorted yet. We have reopened %(reference)s and will get back to you.")
-                    % {"reference": case.reference},
-                )
-            return redirect("portal:case", case.reference)
-    return _case_page(request, case, status=400, resolution_form=form)
+    if answer_resolution(form, case, Via.PORTAL) is None:
+        return _case_page(request, case, status=400, resolution_form=form)
+    if form.cleaned_data["solved"]:
+        message = _("Thank you for letting us know. We have closed %(reference)s.")
+    else:
+        message = _("Sorry it is not sorted yet. We have reopened %(reference)s and will get back to you.")
+    messages.success(request, message % {"reference": case.reference})
+    return redirect("portal:case", case.reference)
 
 
 @require_POST
@@ -181,24 +176,14 @@ def case_confirm(request: HttpRequest, reference: str) -> HttpResponse:
 def case_rate(request: HttpRequest, reference: str) -> HttpResponse:
     case = _case_or_404(request, reference)
     form = CsatForm(request.POST)
-    if form.is_valid():
-        try:
-            response = csat_submit(
-                actor=request.portal_customer,
-                case=case,
-                rating=form.cleaned_data["rating"],
-                comment=form.cleaned_data["comment"],
-                source=CsatSource.PORTAL,
-            )
-        except ValidationError as error:
-            apply_service_errors(form, error)
-        else:
-            messages.success(request, rating_thanks(response))
-            return redirect("portal:case", case.reference)
-    return _case_page(request, case, status=400, csat_form=form)
+    response = rate(form, case, CsatSource.PORTAL)
+    if response is None:
+        return _case_page(request, case, status=400, csat_form=form)
+    messages.success(request, rating_thanks(response))
+    return redirect("portal:case", case.reference)
 
 
-def rating_thanks(response) -> str:
+def rating_thanks(response: CsatResponse) -> str:
     if response.followup_case_id:
         return _(
             "Thank you for your honest feedback. We are sorry we let you down; someone will be in touch "
@@ -215,24 +200,21 @@ def case_new(request: HttpRequest) -> HttpResponse:
     if request.GET.get("order", "").isdigit():
         initial["order"] = int(request.GET["order"])
     form = NewCaseForm(request.POST or None, request.FILES or None, orders=orders, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            case = portal_case_open(
+    if request.method == "POST":
+        case = form_submit(
+            form,
+            lambda data: portal_case_open(
                 customer=customer,
-                kind=form.cleaned_data["kind"],
-                subject=form.cleaned_data["subject"],
-                description=form.cleaned_data["description"],
-                order=form.cleaned_data.get("order"),
-                attachments=form.cleaned_data["attachments"],
-            )
-        except ValidationError as error:
-            apply_service_errors(form, error)
-        else:
-            messages.success(
-                request,
-                _("Thank you, we have received your request. Your reference is %(reference)s.")
-                % {"reference": case.reference},
-            )
+                kind=data["kind"],
+                subject=data["subject"],
+                description=data["description"],
+                order=data.get("order"),
+                attachments=data["attachments"],
+            ),
+        )
+        if case is not None:
+            message = _("Thank you, we have received your request. Your reference is %(reference)s.")
+            messages.success(request, message % {"reference": case.reference})
             return redirect("portal:case", case.reference)
     status = 400 if form.is_bound and form.errors else 200
     return render(request, "portal/case_new.html", {"form": form}, status=status)

@@ -1,6 +1,5 @@
 """Pages that work without signing in: order tracking, and the signed links in messages."""
 
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import translation
@@ -9,16 +8,16 @@ from django.utils.translation import gettext as _
 from apps.cases.models import CaseStatus
 from apps.feedback.models import CsatSource
 from apps.feedback.selectors import csat_for_case
-from apps.feedback.services import RATEABLE_STATUSES, csat_submit
+from apps.feedback.services import RATEABLE_STATUSES
 from apps.portal.decorators import portal_view, sign_in_url
-from apps.portal.forms import CsatForm, OrderLookupForm, ResolutionForm, apply_service_errors
+from apps.portal.forms import CsatForm, OrderLookupForm, ResolutionForm
 from apps.portal.i18n import SESSION_LANGUAGE, customer_language
 from apps.portal.links import csat_link
-from apps.portal.services.cases import Via, portal_resolution_answer
+from apps.portal.services.cases import Via
 from apps.portal.services.lookup import LookupOutcome, order_lookup
 from apps.portal.throttle import window_seconds
 from apps.portal.tokens import LinkPurpose, case_for_link
-from apps.portal.views.cases import rating_thanks
+from apps.portal.views.cases import answer_resolution, rate, rating_thanks
 from apps.portal.views.common import client_ip
 
 
@@ -70,19 +69,9 @@ def link_confirm(request: HttpRequest, reference: str, token: str) -> HttpRespon
     """ "Was this solved?" from a message: answers for this one case, without signing in."""
     case = _linked_case(request, reference, token, LinkPurpose.CONFIRM)
     form = ResolutionForm(request.POST or None, initial={"solved": request.GET.get("answer", "")})
-    if request.method == "POST" and case.status == CaseStatus.RESOLVED and form.is_valid():
-        try:
-            portal_resolution_answer(
-                customer=case.customer,
-                case=case,
-                solved=form.cleaned_data["solved"],
-                reason=form.cleaned_data["reason"],
-                via=Via.LINK,
-            )
-        except ValidationError as error:
-            apply_service_errors(form, error)
-        else:
-            return redirect(request.path)
+    answering = request.method == "POST" and case.status == CaseStatus.RESOLVED
+    if answering and answer_resolution(form, case, Via.LINK) is not None:
+        return redirect(request.path)
     context = {**_link_context(case), "form": form}
     if case.status == CaseStatus.CLOSED and csat_for_case(case=case) is None:
         context["rate_link"] = csat_link(case)
@@ -97,19 +86,9 @@ def link_rate(request: HttpRequest, reference: str, token: str) -> HttpResponse:
     initial = {"rating": request.GET.get("rating", "")}
     form = CsatForm(request.POST or None, initial=initial)
     thanks = ""
-    if request.method == "POST" and rating is None and form.is_valid():
-        try:
-            rating = csat_submit(
-                actor=case.customer,
-                case=case,
-                rating=form.cleaned_data["rating"],
-                comment=form.cleaned_data["comment"],
-                source=CsatSource.LINK,
-            )
-        except ValidationError as error:
-            apply_service_errors(form, error)
-        else:
-            thanks = rating_thanks(rating)
+    if request.method == "POST" and rating is None:
+        rating = rate(form, case, CsatSource.LINK)
+        thanks = rating_thanks(rating) if rating else ""
     context = {
         **_link_context(case),
         "form": form,
