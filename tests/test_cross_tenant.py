@@ -160,6 +160,12 @@ def _closure_path_of_a(actors: Actors) -> str:
     return f"/app/settings/sla/calendars/{calendar_id}/closures/{closure.pk}/delete/"
 
 
+def _notification_of_a(actors: Actors) -> int:
+    from tests.notifications.outbox_fixtures import make_customer, queued_notifications
+
+    return queued_notifications(actors.tenant_a, make_customer(actors.tenant_a), 1, status="failed")[0].pk
+
+
 def _template_of_a(actors: Actors) -> int:
     from tests.message_templates.factories import MessageTemplateFactory
 
@@ -202,6 +208,14 @@ REGISTRY: dict[str, Probe] = {
         lambda a: f"/app/dev-outbox/{DevOutboxMessageFactory(tenant=a.tenant_a).pk}/"
     ),
     "app/dev-outbox/clear/": page("/app/dev-outbox/clear/", "post"),
+    "app/notifications/": page("/app/notifications/"),
+    "app/notifications/<int:notification_id>/": object_page(
+        lambda a: f"/app/notifications/{_notification_of_a(a)}/"
+    ),
+    "app/notifications/<int:notification_id>/resend/": object_page(
+        lambda a: f"/app/notifications/{_notification_of_a(a)}/resend/", "post"
+    ),
+    "app/settings/notifications/": page("/app/settings/notifications/"),
     # ---- apps/sla: SLA settings
     "app/settings/sla/": page("/app/settings/sla/"),
     "app/settings/sla/install-defaults/": page("/app/settings/sla/install-defaults/", "post"),

@@ -97,6 +97,7 @@ SETTINGS_TABS: list[NavEntry] = [
     NavEntry("Members", "web:settings_members", Role.ADMIN),
     NavEntry("API keys", "web:settings_api_keys", Role.ADMIN),
     NavEntry("SLA and hours", "sla:policies", Role.ADMIN),
+    NavEntry("Notifications", "notifications:rules", Role.SUPERVISOR),
 ]
 
 

@@ -1,5 +1,6 @@
 """Fixtures and builders for the outbox tests (imported by tests/notifications/conftest.py)."""
 
+import itertools
 from dataclasses import dataclass, field
 
 import pytest
@@ -66,9 +67,13 @@ def notifications_of(tenant, **filters):
     return list(Notification.objects.for_tenant(tenant).filter(**filters).order_by("id"))
 
 
+_batches = itertools.count()
+
+
 def queued_notifications(tenant, customer, count: int, channel: str = "email", **fields) -> list:
     """`count` queued notifications ready to send (content as a template would have made it)."""
     address = {"email": "ada@example.test", "sms": "+447911123456", "voice": "+447911123456"}
+    start = next(_batches) * 100_000
     rows = [
         Notification(
             tenant=tenant,
@@ -84,6 +89,6 @@ def queued_notifications(tenant, customer, count: int, channel: str = "email", *
             reply_token=f"token{channel}{index:06d}",
             **fields,
         )
-        for index in range(count)
+        for index in range(start, start + count)
     ]
     return Notification.objects.bulk_create(rows)

@@ -13,6 +13,7 @@ from apps.cases.models import Case, TimelineEntry
 from apps.common.clock import now
 from apps.customers.models import Customer, Order
 from apps.message_templates.models import TemplateVersion
+from apps.message_templates.triggers import TRIGGERS
 from apps.notifications.models import ChannelName
 from apps.tenants.models import TenantOwnedModel
 
@@ -199,6 +200,11 @@ class Notification(TenantOwnedModel):
     @property
     def is_final(self) -> bool:
         return self.status in FINAL_STATUSES
+
+    @property
+    def trigger_name(self) -> str:
+        known = TRIGGERS.get(self.trigger)
+        return known.name if known else self.trigger
 
 
 class AttemptOutcome(models.TextChoices):

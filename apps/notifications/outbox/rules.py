@@ -13,9 +13,9 @@ from django.db import transaction
 
 from apps.accounts.models import User
 from apps.audit.services import audit_record
-from apps.message_templates.triggers import REPLY, TRIGGERS, automatic_triggers
+from apps.message_templates.triggers import REPLY, automatic_triggers
 from apps.notifications.models import ChannelName
-from apps.notifications.outbox.models import TriggerRule
+from apps.notifications.outbox.models import Notification, TriggerRule
 from apps.tenants.models import Tenant
 
 EMAIL, SMS, VOICE, PORTAL = ChannelName.EMAIL, ChannelName.SMS, ChannelName.VOICE, ChannelName.PORTAL
@@ -49,8 +49,7 @@ def default_rule_fields(trigger: str) -> dict:
 
 
 def trigger_label(trigger: str) -> str:
-    known = TRIGGERS.get(trigger)
-    return known.name if known else trigger
+    return Notification(trigger=trigger).trigger_name
 
 
 def trigger_rules_install_defaults(*, tenant: Tenant) -> int:

@@ -16,8 +16,11 @@ from collections.abc import Callable, Iterable, Mapping
 from functools import partial
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 
+from apps.accounts.models import User
+from apps.audit.services import audit_record
 from apps.cases.models import Case, TimelineEntry
 from apps.cases.services import timeline_entry_link_notification
 from apps.common.clock import now
@@ -31,7 +34,13 @@ from apps.notifications.models import ChannelName
 from apps.notifications.outbox.content import Content, case_message, render_for_channel
 from apps.notifications.outbox.context import trigger_context
 from apps.notifications.outbox.enqueue import dispatch_soon
-from apps.notifications.outbox.models import Notification, NotificationStatus, TriggerRule
+from apps.notifications.outbox.models import (
+    UNSUCCESSFUL_STATUSES,
+    Notification,
+    NotificationStatus,
+    Suppression,
+    TriggerRule,
+)
 from apps.notifications.outbox.routing import Route, customer_routes
 from apps.notifications.outbox.rules import default_rule_fields
 from apps.tenants.models import Tenant
@@ -293,3 +302,54 @@ def notification_for_timeline_entry(*, tenant: Tenant, case: Case, entry: Timeli
             )
     timeline_entry_link_notification(entry=entry, notification_id=notification.pk)
     return notification
+
+
+@transaction.atomic
+def notification_resend(*, tenant: Tenant, actor: User, notification: Notification) -> Notification:
+    """Send a failed notification again as a new one: same channel, address and frozen content.
+
+    Refused unless it failed, bounced, was suppressed or skipped, and while its address is on the
+    suppression list (lift the suppression first). Audited.
+    """
+    original = Notification.objects.for_tenant(tenant).select_for_update().get(pk=notification.pk)
+    if original.status not in UNSUCCESSFUL_STATUSES:
+        raise ValidationError("Only a notification that failed can be sent again.")
+    if not original.to_address:
+        raise ValidationError("This notification has no address to send to.")
+    if (
+        Suppression.objects.for_tenant(tenant)
+        .filter(channel=original.channel, address=original.to_address)
+        .exists()
+    ):
+        raise ValidationError("The address is on the suppression list; it cannot be sent to.")
+    resends = Notification.objects.for_tenant(tenant).filter(resend_of=original)
+    pending = resends.exclude(status__in=UNSUCCESSFUL_STATUSES).first()
+    if pending is not None:
+        raise ValidationError(f"This notification was already sent again (notification {pending.pk}).")
+    copy = Notification(
+        tenant=tenant,
+        trigger=original.trigger,
+        event_key=f"{original.event_key}:resend:{original.pk}:{resends.count() + 1}",
+        customer_id=original.customer_id,
+        case_id=original.case_id,
+        order_id=original.order_id,
+        timeline_entry_id=original.timeline_entry_id,
+        template_version_id=original.template_version_id,
+        locale=original.locale,
+        context=original.context,
+        urgent=original.urgent,
+        resend_of=original,
+        reply_token=secrets.token_hex(10),
+    )
+    content = Content(
+        subject=original.subject, text=original.text, html=original.html, voice_script=original.voice_script
+    )
+    resent = _queue(copy, Route(original.channel, original.to_address), content)
+    audit_record(
+        tenant=tenant,
+        actor=actor,
+        action="notification.resent",
+        target=original,
+        metadata={"resend_id": resent.pk, "channel": original.channel},
+    )
+    return resent
