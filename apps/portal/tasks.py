@@ -23,14 +23,15 @@ def _tenant(tenant_id: int) -> Tenant | None:
 
 @shared_task(bind=True, max_retries=4)
 def send_sign_in_code(
-    self, *, tenant_id: int, code_id: int, code: str, link_token: str, base_url: str
+    self, *, tenant_id: int, code_id: int | None, code: str, link_token: str, base_url: str
 ) -> None:
     """Deliver a sign-in code: the one message the portal sends directly through a channel.
 
     Retried with backoff on transient provider errors while the code is still live; a permanent
-    error is audited (the customer sees no difference and may ask for a new code).
+    error is audited (the customer sees no difference and may ask for a new code). `code_id` is
+    None for an address that is not on file: nothing to send (see `sign_in_code_request`).
     """
-    tenant = _tenant(tenant_id)
+    tenant = _tenant(tenant_id) if code_id is not None else None
     if tenant is None:
         return
     # The send runs inside the tenant's context because the dev outbox stores the message as a

@@ -5,6 +5,8 @@ from datetime import timedelta
 
 import pytest
 from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from apps.audit.models import AuditEvent
 from apps.notifications.models import DevOutboxMessage
@@ -179,6 +181,25 @@ def test_an_unknown_address_gets_exactly_the_answer_a_known_one_gets(world, ask)
     assert len(mail.outbox) == 1  # only the real customer got a code
     requested = AuditEvent.objects.for_tenant(world.tenant_a).filter(action="portal.sign_in_code_requested")
     assert sorted(event.metadata["known_address"] for event in requested) == [False, True]
+
+
+def _statements(client, address: str, capture) -> list[tuple[str, str]]:
+    """(verb, table) of every SQL statement a code request runs."""
+    with capture(connection) as queries:
+        client.post("/portal/sign-in/", {"address": address})
+    shapes = []
+    for query in queries.captured_queries:
+        table = re.search(r'(?:FROM|INTO|UPDATE)\s+"(\w+)"', query["sql"])
+        shapes.append((query["sql"].split()[0].upper(), table.group(1) if table else ""))
+    return shapes
+
+
+def test_an_unknown_address_takes_the_same_steps_but_the_code_row(world):
+    known = _statements(client_for(world.tenant_a), "emma@example.test", CaptureQueriesContext)
+    unknown = _statements(client_for(world.tenant_a), "nobody@example.test", CaptureQueriesContext)
+
+    known.remove(("INSERT", "portal_signincode"))
+    assert known == unknown
 
 
 def test_bad_input_gets_a_clear_error(world, ask):

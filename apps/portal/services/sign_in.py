@@ -124,49 +124,43 @@ def sign_in_code_request(
         )
         return False
     throttle.hit(checks)
-    if point is None:
-        audit_record(
-            tenant=tenant,
-            actor=None,
-            action="portal.sign_in_code_requested",
-            target=target,
-            metadata={"channel": address.channel, "known_address": False},
-        )
-        return True
-
     digest = address_digest(tenant_id=tenant.pk, address=address.value)
     moment = now()
-    # Only the newest code works: a customer who asked twice must not face two live codes.
+    # Only the newest code works: a customer who asked twice must not face two live codes. (For an
+    # unknown address nothing matches, but the statement runs all the same.)
     SignInCode.objects.for_tenant(tenant).filter(
         address_digest=digest, used_at__isnull=True, expires_at__gt=moment
     ).update(expires_at=moment)
-    code = new_code()
-    token = new_link_token() if address.kind == ContactKind.EMAIL else ""
-    row = SignInCode.objects.create(
-        tenant=tenant,
-        customer=point.customer,
-        contact_point=point,
-        channel=address.channel,
-        address_digest=digest,
-        code_hash=code_digest(tenant_id=tenant.pk, address_digest=digest, code=code),
-        link_hash=link_digest(tenant_id=tenant.pk, token=token) if token else "",
-        next_path=next_path[:300],
-        created_at=moment,
-        expires_at=moment + timedelta(seconds=settings.PORTAL_CODE_TTL_SECONDS),
-    )
+    code, token, row = new_code(), "", None
+    if point is not None:
+        token = new_link_token() if address.kind == ContactKind.EMAIL else ""
+        row = SignInCode.objects.create(
+            tenant=tenant,
+            customer=point.customer,
+            contact_point=point,
+            channel=address.channel,
+            address_digest=digest,
+            code_hash=code_digest(tenant_id=tenant.pk, address_digest=digest, code=code),
+            link_hash=link_digest(tenant_id=tenant.pk, token=token) if token else "",
+            next_path=next_path[:300],
+            created_at=moment,
+            expires_at=moment + timedelta(seconds=settings.PORTAL_CODE_TTL_SECONDS),
+        )
     audit_record(
         tenant=tenant,
         actor=None,
         action="portal.sign_in_code_requested",
-        target=point.customer,
-        metadata={"channel": address.channel, "known_address": True, "code_id": row.pk},
+        target=target,
+        metadata={"channel": address.channel, "known_address": row is not None, "code_id": row and row.pk},
     )
+    # Enqueued for an unknown address too (the task then has nothing to send), so the request takes
+    # the same steps and about the same time whether or not the address is on file.
     transaction.on_commit(
         partial(
             send_sign_in_code.delay,
             tenant_id=tenant.pk,
-            code_id=row.pk,
-            code=code,
+            code_id=row.pk if row else None,
+            code=code if row else "",
             link_token=token,
             base_url=base_url,
         )
