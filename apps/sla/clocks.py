@@ -6,6 +6,7 @@ still while the office is closed, so the page says whether it is ticking now and
 (`static/js/sla.js` ticks it each second without a reload).
 """
 
+import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -78,7 +79,7 @@ class SlaClock:
 
     @property
     def remaining_seconds(self) -> int:
-        return int(self.remaining.total_seconds())
+        return math.floor(self.remaining.total_seconds())  # half a second overdue is overdue
 
     @property
     def warn_below_seconds(self) -> int | None:

@@ -22,11 +22,13 @@
     return `${minutes}m`;
   }
 
+  // A clock only moves towards red; the server's state (a breach it recorded) is the floor.
   function stateFor(clock, remaining) {
-    if (remaining < 0) return "breached";
+    const server = clock.dataset.state;
+    if (remaining < 0 || server === "breached") return "breached";
     const warnBelow = clock.dataset.warnBelow;
-    if (warnBelow !== undefined && remaining <= Number(warnBelow)) return "warning";
-    return clock.dataset.state;
+    if (server === "warning" || (warnBelow !== undefined && remaining <= Number(warnBelow))) return "warning";
+    return server;
   }
 
   function tick(clock, now) {
