@@ -187,3 +187,22 @@ def test_queue_query_count_does_not_grow_with_rows(actors):
     assert with_5 <= 14
     polled = agent.get(QUEUE + "?view=all", HTTP_HX_REQUEST="true", HTTP_HX_TARGET="queue-rows")
     assert len(references(polled)) == 30
+
+
+def test_breaching_soon_lists_cases_whose_sla_target_is_due_within_two_hours(actors, agent):
+    from datetime import timedelta
+
+    from apps.common.clock import now
+    from apps.sla.models import SlaTimer
+
+    due_soon = CaseFactory(customer__tenant=actors.tenant_a, subject="Due soon")
+    CaseFactory(customer__tenant=actors.tenant_a, subject="Plenty of time")
+    SlaTimer.objects.for_tenant(actors.tenant_a).filter(case_id=due_soon.pk, kind="acknowledge").update(
+        due_at=now() + timedelta(minutes=45)
+    )
+    response = agent.get(QUEUE + "?view=breaching")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert references(response) == [due_soon.reference]
+    assert 'aria-current="page">Breaching soon' in html
+    assert "Filters and sorting do not apply" in html and "Apply filters" not in html

@@ -1,4 +1,5 @@
-"""The queue page (`cases:queue`): view tabs with counts, filters, search, sort, keyset pages.
+"""The queue page (`cases:queue`): view tabs with counts, filters, search, sort, keyset pages, and
+the SLA module's "Breaching soon" list as one more tab.
 
 The htmx poll (every 20 s while the tab is visible) asks the same URL with `HX-Target:
 queue-rows` and gets only the table body and the tab counts, so the agent keeps their place.
@@ -23,10 +24,12 @@ from apps.cases.queue import (
     queue_filters_from_params,
 )
 from apps.cases.selectors import assignable_users, team_list
+from apps.sla.queues import cases_breaching_soon
 from apps.tenants.models import Role
 from apps.web.decorators import staff_required
 
 ROWS_TARGET = "queue-rows"
+BREACHING = "breaching"  # a view of the SLA module's, beside the queue's own views
 FILTER_PARAMS = (
     "status",
     "priority",
@@ -95,6 +98,34 @@ def _active_filters(
     return [ActiveFilter(label, _without(params, param)) for label, param in pills]
 
 
+def _tabs(view: str, counts: dict[str, int]) -> list[ViewTab]:
+    tabs = []
+    for value, label in QueueView.choices:
+        tabs.append(ViewTab(value, str(label), counts.get(value), value == view))
+        if value == QueueView.ESCALATED:
+            tabs.append(ViewTab(BREACHING, "Breaching soon", None, view == BREACHING))
+    return tabs
+
+
+def _page(request: HttpRequest, view: str, sort: str) -> tuple[QueuePage, QueueFilters]:
+    """The page of cases to show; ValidationError for parameters that make no sense."""
+    if view == BREACHING:
+        # The SLA module's list: soonest due first, one short list, no filters or pages.
+        cases = cases_breaching_soon(tenant=request.tenant, membership=request.membership)
+        return QueuePage(cases=cases, next_cursor=None, view=view, sort=sort), QueueFilters()
+    filters = queue_filters_from_params(request.GET)
+    page = case_queue(
+        tenant=request.tenant,
+        membership=request.membership,
+        view=view,
+        filters=filters,
+        sort=sort,
+        cursor=request.GET.get("cursor", ""),
+        before=request.GET.get("before", ""),
+    )
+    return page, filters
+
+
 @staff_required
 @require_GET
 def queue(request: HttpRequest) -> HttpResponse:
@@ -104,16 +135,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     sort = params.get("sort") or QueueSort.ACTIVITY
     errors: list[str] = []
     try:
-        filters = queue_filters_from_params(params)
-        page = case_queue(
-            tenant=request.tenant,
-            membership=membership,
-            view=view,
-            filters=filters,
-            sort=sort,
-            cursor=params.get("cursor", ""),
-            before=params.get("before", ""),
-        )
+        page, filters = _page(request, view, sort)
     except ValidationError as error:
         errors = error.messages
         view = view if view in QueueView.values else QueueView.ALL
@@ -121,19 +143,16 @@ def queue(request: HttpRequest) -> HttpResponse:
         filters = QueueFilters()
         page = QueuePage(cases=[], next_cursor=None, view=view, sort=sort)
     counts = case_queue_counts(tenant=request.tenant, membership=membership)
-    tabs = [
-        ViewTab(value, str(label), counts.get(value), value == view) for value, label in QueueView.choices
-    ]
     context = {
         "page": page,
-        "tabs": tabs,
+        "tabs": _tabs(view, counts),
         "view": view,
+        "breaching": view == BREACHING,
         "errors": errors,
         "filtered": filters != QueueFilters(),
         "rows_target": ROWS_TARGET,
-        "case_url_prefix": reverse(
-            "cases:queue"
-        ),  # + reference + "/": the case page, without a reverse per row
+        # + reference + "/" is the case page: no reverse() per row.
+        "case_url_prefix": reverse("cases:queue"),
     }
     status = 400 if errors else 200
     if request.htmx and request.htmx.target == ROWS_TARGET:
