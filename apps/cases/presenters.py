@@ -6,6 +6,7 @@ structured `data` (statuses, ids, events) into sentences an agent reads at a gla
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from apps.cases.models import CaseStatus, EntryKind, MessageChannel, TimelineEntry
 
@@ -18,6 +19,7 @@ class TimelineItem:
     body: str = ""
     internal: bool = False  # labelled "Internal": staff only, never shown to the customer
     delivery: tuple[str, str] | None = None  # (badge word, label) for messages to the customer
+    notification: Any = None  # the outbox's DeliveryBadge once a notification carries the message
 
     @property
     def channel_label(self) -> str:
@@ -26,8 +28,8 @@ class TimelineItem:
 
 
 def delivery_state(entry: TimelineEntry) -> tuple[str, str]:
-    """Where an outbound message is: waiting for the notification pipeline, handed to it, or (a
-    phone call) simply logged."""
+    """Where an outbound message is before the outbox reports on it: waiting for the notification
+    pipeline, handed to it, or (a phone call) simply logged."""
     if entry.pending_delivery:
         return "queued", "Waiting to send"
     if entry.notification_id:
@@ -59,19 +61,23 @@ def _system(entry: TimelineEntry) -> tuple[str, str]:
     return entry.body or "Case updated", ""
 
 
-def timeline_item(entry: TimelineEntry, *, team_names: Mapping[int, str]) -> TimelineItem:
+def timeline_item(
+    entry: TimelineEntry, *, team_names: Mapping[int, str], badges: Mapping[int, Any]
+) -> TimelineItem:
     author = entry.author_name
     data = entry.data or {}
     kind = entry.kind
     if kind == EntryKind.MESSAGE_IN:
         return TimelineItem(entry, "inbound", f"{author} wrote", entry.body)
-    if kind == EntryKind.MESSAGE_OUT:
+    if kind in (EntryKind.MESSAGE_OUT, EntryKind.CUSTOMER_UPDATE):
+        title = f"{author} replied" if kind == EntryKind.MESSAGE_OUT else "Update to the customer"
         return TimelineItem(
-            entry, "outbound", f"{author} replied", entry.body, delivery=delivery_state(entry)
-        )
-    if kind == EntryKind.CUSTOMER_UPDATE:
-        return TimelineItem(
-            entry, "outbound", "Update to the customer", entry.body, delivery=delivery_state(entry)
+            entry,
+            "outbound",
+            title,
+            entry.body,
+            delivery=delivery_state(entry),
+            notification=badges.get(entry.pk),
         )
     if kind == EntryKind.NOTE:
         return TimelineItem(entry, "note", f"{author} added a note", entry.body, internal=True)
@@ -96,5 +102,8 @@ def timeline_item(entry: TimelineEntry, *, team_names: Mapping[int, str]) -> Tim
     return TimelineItem(entry, "system", title, body)
 
 
-def timeline_items(entries: Iterable[TimelineEntry], *, team_names: Mapping[int, str]) -> list[TimelineItem]:
-    return [timeline_item(entry, team_names=team_names) for entry in entries]
+def timeline_items(
+    entries: Iterable[TimelineEntry], *, team_names: Mapping[int, str], badges: Mapping[int, Any]
+) -> list[TimelineItem]:
+    """`badges`: entry id → the outbox's delivery badge (notification_statuses_for_entries)."""
+    return [timeline_item(entry, team_names=team_names, badges=badges) for entry in entries]

@@ -206,3 +206,15 @@ def test_breaching_soon_lists_cases_whose_sla_target_is_due_within_two_hours(act
     assert references(response) == [due_soon.reference]
     assert 'aria-current="page">Breaching soon' in html
     assert "Filters and sorting do not apply" in html and "Apply filters" not in html
+
+
+def test_a_tab_count_at_the_cap_reads_as_more_than(actors, agent, monkeypatch):
+    import apps.cases.queue
+    import apps.cases.views.queue
+
+    monkeypatch.setattr(apps.cases.queue, "COUNT_CAP", 3)
+    monkeypatch.setattr(apps.cases.views.queue, "COUNT_CAP", 3)
+    for index in range(4):
+        CaseFactory(customer__tenant=actors.tenant_a, subject=f"Pool {index}")
+    html = agent.get(QUEUE).content.decode()
+    assert 'Unassigned <span class="tab-count">2+</span>' in html

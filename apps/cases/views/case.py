@@ -38,7 +38,7 @@ from apps.cases.forms import (
     TagsForm,
     TeamForm,
 )
-from apps.cases.models import Case, CaseStatus, MessageChannel, Priority
+from apps.cases.models import Case, CaseStatus, EntryKind, MessageChannel, Priority
 from apps.cases.presenters import timeline_items
 from apps.cases.selectors import attachment_for_download, case_by_reference, case_timeline, team_list
 from apps.cases.services import (
@@ -56,8 +56,10 @@ from apps.cases.services import (
 from apps.common.forms import apply_service_errors
 from apps.customers.models import Channel, ContactKind
 from apps.customers.selectors import contact_points_of, customer_reachable_channels
+from apps.notifications.outbox.selectors import notification_statuses_for_entries
 from apps.web.decorators import staff_required
 
+OUTBOUND_KINDS = (EntryKind.MESSAGE_OUT, EntryKind.CUSTOMER_UPDATE)
 CONFLICT_MESSAGE = "Someone else changed this case — reload to see their change."
 
 # The parts of the page where text is typed, by action: kept in place while other forms post.
@@ -207,7 +209,10 @@ def case_context(
     alert: tuple[str, str] | None = None,
 ) -> dict:
     team_names = {team.pk: team.name for team in team_list(tenant=request.tenant)}
-    items = timeline_items(case_timeline(case=case), team_names=team_names)
+    entries = case_timeline(case=case)
+    outbound = [entry.pk for entry in entries if entry.kind in OUTBOUND_KINDS]
+    badges = notification_statuses_for_entries(tenant=request.tenant, entry_ids=outbound)
+    items = timeline_items(entries, team_names=team_names, badges=badges)
     return {
         "case": case,
         "items": list(reversed(items)),  # newest first, under the composer

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET
 
 from apps.cases.models import CaseKind, CaseStatus, Priority, SourceChannel
 from apps.cases.queue import (
+    COUNT_CAP,
     QueueFilters,
     QueuePage,
     QueueSort,
@@ -49,6 +50,13 @@ class ViewTab:
     label: str
     count: int | None
     active: bool
+
+    @property
+    def count_label(self) -> str:
+        """The counts stop at COUNT_CAP (they cost the same at any size): 1000 reads "999+"."""
+        if self.count is None:
+            return ""
+        return f"{COUNT_CAP - 1}+" if self.count >= COUNT_CAP else str(self.count)
 
 
 @dataclass(frozen=True)
