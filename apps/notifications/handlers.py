@@ -20,6 +20,7 @@ from apps.common.domain_events import DomainEvent
 from apps.customers.models import Order
 from apps.customers.selectors import customer_detail
 from apps.notifications.outbox.services import notification_for_timeline_entry, notification_request
+from apps.tenants.context import current_tenant
 from apps.tenants.models import Tenant
 
 # Order events whose trigger happens at most once per order; the others may repeat (a further delay).
@@ -77,5 +78,9 @@ HANDLERS = {
 def on_domain_event(event: DomainEvent) -> None:
     """Create the outbox rows `event` calls for, in the publishing transaction."""
     handler = HANDLERS.get(event.name)
-    if handler is not None:
-        handler(Tenant.objects.get(pk=event.tenant_id), event)
+    if handler is None:
+        return
+    tenant = current_tenant()  # the publishing service runs in its tenant's context: no query
+    if tenant is None or tenant.pk != event.tenant_id:
+        tenant = Tenant.objects.get(pk=event.tenant_id)
+    handler(tenant, event)

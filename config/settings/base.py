@@ -289,4 +289,6 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
+    # The twilio client logs every request's URL and headers at INFO: noise at the outbox's volume.
+    "loggers": {"twilio.http_client": {"level": "WARNING"}},
 }

@@ -170,6 +170,9 @@ class FakeProvider:
 def _handler_for(provider: FakeProvider) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
+        # Headers and body go out in two writes; without TCP_NODELAY the second waits for the client's
+        # delayed ACK (~40 ms) on every kept-alive request, which no real provider makes us wait.
+        disable_nagle_algorithm = True
 
         def _answer(self, method: str) -> None:
             length = int(self.headers.get("Content-Length") or 0)

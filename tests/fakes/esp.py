@@ -11,6 +11,7 @@ accepted message gets a Delivery (or Bounce) tracking webhook, as Postmark would
 """
 
 import json
+import time
 import uuid
 from datetime import UTC, datetime
 from typing import Any
@@ -72,7 +73,16 @@ class FakeEsp(FakeProvider):
                 "Inactive recipients are ones that have generated a hard bounce or a spam complaint. ",
             }
         message_id = str(uuid.uuid4())
-        self.record({**message, "MessageID": message_id, "endpoint": endpoint, "received_at": _now()})
+        # accepted_at (epoch seconds) lets benchmarks measure latency up to the provider's acceptance.
+        self.record(
+            {
+                **message,
+                "MessageID": message_id,
+                "endpoint": endpoint,
+                "received_at": _now(),
+                "accepted_at": time.time(),
+            }
+        )
         self.schedule_callback(lambda: self._post_receipt(message_id, address, message.get("Metadata") or {}))
         return {"To": to, "SubmittedAt": _now(), "MessageID": message_id, "ErrorCode": 0, "Message": "OK"}
 

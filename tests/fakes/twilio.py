@@ -14,6 +14,7 @@ signed with X-Twilio-Signature like Twilio's.
 
 import base64
 import re
+import time
 import uuid
 from datetime import UTC, datetime
 from email.utils import format_datetime
@@ -86,7 +87,7 @@ class FakeTwilio(FakeProvider):
         if to in self.landline_numbers and match["kind"] == "Messages":
             return self.error(400, 21614, f"'To' number {to} is not a valid mobile number")
         resource = self._message(params) if match["kind"] == "Messages" else self._call(params)
-        self.record({**params, "sid": resource["sid"], "kind": match["kind"]})
+        self.record({**params, "sid": resource["sid"], "kind": match["kind"], "accepted_at": time.time()})
         callback = params.get("StatusCallback")
         if callback:
             self.schedule_callback(lambda: self._post_status(callback, resource, to))

@@ -5,6 +5,7 @@ when `TWILIO_API_BASE` is set, sends every request to that base URL instead of `
 and benchmarks point it at the fake server in `tests/fakes/twilio.py`.
 """
 
+import time
 from functools import lru_cache
 from urllib.parse import urlsplit, urlunsplit
 
@@ -83,14 +84,28 @@ def send_options(message: OutboundMessage) -> dict[str, str]:
     return options
 
 
-def status_callback_url(tenant_id: int) -> str:
-    """Where Twilio reports delivery: the status webhook on the tenant's own host."""
+# Tenant hosts change rarely; the outbox sends thousands of SMS a minute. Looked up once a minute.
+HOST_CACHE_SECONDS = 60.0
+_hosts: dict[int, tuple[float, str]] = {}
+
+
+def _callback_host(tenant_id: int) -> str:
+    cached = _hosts.get(tenant_id)
+    if cached is not None and time.monotonic() - cached[0] < HOST_CACHE_SECONDS:
+        return cached[1]
     host = (
         Domain.objects.filter(tenant_id=tenant_id)
         .order_by("-is_primary", "id")
         .values_list("host", flat=True)
         .first()
-    )
+    ) or ""
+    _hosts[tenant_id] = (time.monotonic(), host)
+    return host
+
+
+def status_callback_url(tenant_id: int) -> str:
+    """Where Twilio reports delivery: the status webhook on the tenant's own host."""
+    host = _callback_host(tenant_id)
     if not host:
         return ""
     port = f":{settings.PUBLIC_URL_PORT}" if settings.PUBLIC_URL_PORT else ""

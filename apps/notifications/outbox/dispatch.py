@@ -55,6 +55,7 @@ MAX_CONSECUTIVE_TRANSIENT = 3
 SUPPRESSED_CODE = "suppressed"
 FAILED_FOR_GOOD = (NotificationStatus.FAILED, NotificationStatus.SUPPRESSED)
 
+# `context` (the template data, needed only for a fallback) is left out: it is loaded when used.
 CLAIM_SQL = """
 UPDATE notifications_notification AS n SET status = 'sending', lease_expires_at = %s
 WHERE n.id IN (
@@ -64,8 +65,11 @@ WHERE n.id IN (
     LIMIT %s
     FOR UPDATE SKIP LOCKED
 ) AND n.status = 'queued'
-RETURNING n.*
+RETURNING {columns}
 """
+CLAIMED_COLUMNS = ", ".join(
+    f"n.{field.column}" for field in Notification._meta.concrete_fields if field.name != "context"
+)
 
 RECORD_SQL = """
 UPDATE notifications_notification AS n SET
@@ -103,7 +107,8 @@ class BatchReport:
 def claim(*, tenant: Tenant, channel: str, limit: int, lease_until: datetime) -> list[Notification]:
     """Claim up to `limit` due queued rows of the tenant's `channel`, oldest due first."""
     with tenant_context(tenant):
-        rows = list(Notification.objects.raw(CLAIM_SQL, [lease_until, tenant.pk, channel, now(), limit]))
+        sql = CLAIM_SQL.format(columns=CLAIMED_COLUMNS)
+        rows = list(Notification.objects.raw(sql, [lease_until, tenant.pk, channel, now(), limit]))
     rows.sort(key=lambda row: (row.next_attempt_at, row.pk))
     for row in rows:
         row.tenant = tenant
