@@ -12,11 +12,11 @@ from apps.customers.selectors import customer_orders
 from apps.portal.models import DataExport, ExportStatus, SignInCode
 from apps.sla.business_time import CalendarError
 from apps.sla.policies import combine_policies
-from apps.sla.selectors import calendar_snapshot, policies_of_tenant
+from apps.sla.selectors import calendar_snapshot, policies_of_tenant, resolve_due_times
 from apps.tenants.models import Tenant
 
 # Statuses in which "we expect to resolve it by …" is a promise still worth showing.
-ESTIMATED_STATUSES = (CaseStatus.NEW, CaseStatus.ACKNOWLEDGED, CaseStatus.IN_PROGRESS)
+ESTIMATED_STATUSES = (CaseStatus.NEW, CaseStatus.ACKNOWLEDGED, CaseStatus.IN_PROGRESS, CaseStatus.REOPENED)
 
 
 def sign_in_code_for_delivery(*, tenant: Tenant, code_id: int) -> SignInCode | None:
@@ -29,35 +29,38 @@ def sign_in_code_for_delivery(*, tenant: Tenant, code_id: int) -> SignInCode | N
     )
 
 
-def expected_resolutions(*, tenant: Tenant, customer: Customer, cases: Iterable[Case]) -> dict[int, datetime]:
-    """When each open case should be resolved by its SLA policy's resolution target, by case id.
+def _policy_estimates(tenant: Tenant, customer: Customer, cases: list[Case]) -> dict[int, datetime]:
+    """The resolve target of each case's SLA policy, counted from when it was opened."""
+    policies = list(policies_of_tenant(tenant=tenant).filter(is_active=True))
+    estimates = {}
+    for case in cases:
+        effective = combine_policies(
+            policies, kind=case.kind, priority=case.priority, channel=case.source_channel, tags=customer.tags
+        )
+        calendar = calendar_snapshot(tenant=tenant, calendar_id=effective.calendar_id)
+        try:
+            estimates[case.pk] = effective.resolve.due_at(calendar, case.created_at)
+        except CalendarError:  # a calendar with no opening hours left: no estimate to give
+            continue
+    return estimates
 
-    The estimate runs from when the case was opened, in the policy's business calendar. Cases whose
-    estimate has passed, that wait for the customer, or that were reopened get none: a date already
-    missed is no promise. (Once SLA timers exist, their resolution due time is the better source.)
+
+def expected_resolutions(*, tenant: Tenant, customer: Customer, cases: Iterable[Case]) -> dict[int, datetime]:
+    """When each open case should be resolved, by case id: the due time of its running SLA
+    resolution timer; for a case without one (opened before the SLA engine ran), its policy's
+    resolve target from when it was opened. A reopened case without a timer, a case waiting for the
+    customer (its clock is paused) and an estimate already passed give none: a missed date is no
+    promise.
     """
     cases = [case for case in cases if case.status in ESTIMATED_STATUSES]
     if not cases:
         return {}
-    policies = list(policies_of_tenant(tenant=tenant).filter(is_active=True))
+    estimates = resolve_due_times(tenant=tenant, case_ids=[case.pk for case in cases])
+    untimed = [case for case in cases if case.pk not in estimates and case.status != CaseStatus.REOPENED]
+    if untimed:
+        estimates.update(_policy_estimates(tenant, customer, untimed))
     moment = now()
-    estimates = {}
-    for case in cases:
-        effective = combine_policies(
-            policies,
-            kind=case.kind,
-            priority=case.priority,
-            channel=case.source_channel,
-            tags=customer.tags,
-        )
-        calendar = calendar_snapshot(tenant=tenant, calendar_id=effective.calendar_id)
-        try:
-            due = effective.resolve.due_at(calendar, case.created_at)
-        except CalendarError:  # a calendar with no opening hours left: no estimate to give
-            continue
-        if due > moment:
-            estimates[case.pk] = due
-    return estimates
+    return {case_id: due for case_id, due in estimates.items() if due > moment}
 
 
 def customer_order(*, customer: Customer, order_id: int) -> Order | None:

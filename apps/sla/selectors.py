@@ -1,14 +1,23 @@
 """Reads for the SLA app: calendars as arithmetic snapshots, the policy a case gets, the matrix."""
 
 from collections.abc import Iterable
-from datetime import time
+from datetime import datetime, time
 
 from django.core.cache import cache
 from django.db.models import Count, Prefetch, QuerySet
 
 from apps.sla.business_time import CalendarSnapshot, end_minutes_of, minutes_of
 from apps.sla.defaults import DEFAULT_OPENING_HOURS
-from apps.sla.models import BusinessCalendar, CalendarClosure, EscalationLevel, OpeningPeriod, SlaPolicy
+from apps.sla.models import (
+    BusinessCalendar,
+    CalendarClosure,
+    EscalationLevel,
+    OpeningPeriod,
+    SlaPolicy,
+    SlaTimer,
+    TimerKind,
+    TimerState,
+)
 from apps.sla.policies import EffectivePolicy, combine_policies
 from apps.tenants.models import Tenant
 
@@ -124,3 +133,17 @@ def policy_for(
 
 def escalation_matrix(*, tenant: Tenant) -> list[EscalationLevel]:
     return list(EscalationLevel.objects.for_tenant(tenant).select_related("user").order_by("level"))
+
+
+def resolve_due_times(*, tenant: Tenant, case_ids: Iterable[int]) -> dict[int, datetime]:
+    """When each case's running resolution timer falls due, by case id (the portal's "expected
+    resolution"). A paused clock (waiting for the customer) or a missed target gives none."""
+    return dict(
+        SlaTimer.objects.for_tenant(tenant)
+        .filter(
+            case_id__in=list(case_ids),
+            kind=TimerKind.RESOLVE,
+            state__in=[TimerState.RUNNING, TimerState.WARNED],
+        )
+        .values_list("case_id", "due_at")
+    )
