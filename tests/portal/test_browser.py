@@ -32,7 +32,19 @@ def phone(chromium_browser):
     context.close()
 
 
+UNLABELLED_CONTROLS = """() =>
+    [...document.querySelectorAll('input:not([type=hidden]), select, textarea, button')]
+    .filter(el =>
+        !((el.labels && el.labels.length) || el.getAttribute('aria-label') || el.textContent.trim()))
+    .map(el => el.outerHTML.slice(0, 120))"""
+
+
 def shot(page, name: str) -> None:
+    """Screenshot the page, after checking what every page must have: a label on every control,
+    one h1, a main landmark, and nothing wider than the phone."""
+    assert page.evaluate(UNLABELLED_CONTROLS) == [], f"unlabelled controls on {name}"
+    assert page.locator("h1").count() == 1 and page.locator("main#main").count() == 1
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"], f"{name} scrolls sideways"
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"portal-{name}.png"), full_page=True)
 
@@ -97,4 +109,3 @@ def test_a_customer_signs_in_replies_confirms_and_rates_on_a_phone(
     assert waiting.status == CaseStatus.IN_PROGRESS  # the reply took it back to work
     rating = CsatResponse.objects.for_tenant(world.tenant_a).get(case=solved)
     assert (rating.rating, rating.comment) == (4, "Quick and friendly.")
-    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]  # nothing sideways
