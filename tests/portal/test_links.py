@@ -117,3 +117,9 @@ def test_a_tampered_link_is_refused(world, resolved):
     url = path_of(confirm_link(resolved))
 
     assert client_for(world.tenant_a).get(url[:-3] + "xx/").status_code == 404
+
+
+def test_the_not_solved_link_opens_the_reason_box(world, resolved):
+    page = client_for(world.tenant_a).get(path_of(confirm_link(resolved)) + "?answer=no").content.decode()
+
+    assert '<details class="not-solved" open>' in page

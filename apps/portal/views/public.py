@@ -68,11 +68,12 @@ def _link_context(case) -> dict:
 def link_confirm(request: HttpRequest, reference: str, token: str) -> HttpResponse:
     """ "Was this solved?" from a message: answers for this one case, without signing in."""
     case = _linked_case(request, reference, token, LinkPurpose.CONFIRM)
-    form = ResolutionForm(request.POST or None, initial={"solved": request.GET.get("answer", "")})
+    form = ResolutionForm(request.POST or None)
     answering = request.method == "POST" and case.status == CaseStatus.RESOLVED
     if answering and answer_resolution(form, case, Via.LINK) is not None:
         return redirect(request.path)
-    context = {**_link_context(case), "form": form}
+    # "No, still a problem" in the message links here with ?answer=no: the reason box opens at once.
+    context = {**_link_context(case), "form": form, "open_reason": request.GET.get("answer") == "no"}
     if case.status == CaseStatus.CLOSED and csat_for_case(case=case) is None:
         context["rate_link"] = csat_link(case)
     return render(request, "portal/link_confirm.html", context, status=400 if form.errors else 200)
