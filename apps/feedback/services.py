@@ -8,6 +8,7 @@ in the same transaction, so it gets its own SLA timers like any other case.
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from apps.audit.services import audit_record
 from apps.cases.models import Case, CaseKind, CaseStatus, Priority, SourceChannel
@@ -49,10 +50,17 @@ def csat_submit(*, actor: Actor, case: Case, rating: int, comment: str = "", sou
     except (TypeError, ValueError):
         rating = 0
     if not LOWEST_RATING <= rating <= HIGHEST_RATING:
-        raise ValidationError({"rating": f"Choose a rating from {LOWEST_RATING} to {HIGHEST_RATING}."})
+        raise ValidationError(
+            {
+                "rating": _("Choose a rating from %(low)s to %(high)s.")
+                % {"low": LOWEST_RATING, "high": HIGHEST_RATING}
+            }
+        )
     comment = (comment or "").strip()
     if len(comment) > MAX_COMMENT_LENGTH:
-        raise ValidationError({"comment": f"Keep the comment under {MAX_COMMENT_LENGTH} characters."})
+        raise ValidationError(
+            {"comment": _("Keep the comment under %(count)s characters.") % {"count": MAX_COMMENT_LENGTH}}
+        )
     # The row lock serialises two submissions for the same case (a double click, two tabs).
     case = (
         Case.objects.for_tenant(case.tenant_id)
@@ -61,9 +69,9 @@ def csat_submit(*, actor: Actor, case: Case, rating: int, comment: str = "", sou
         .get(pk=case.pk)
     )
     if case.status not in RATEABLE_STATUSES:
-        raise ValidationError({"rating": "A case can be rated once it is resolved."})
+        raise ValidationError({"rating": _("You can rate this request once it is solved.")})
     if CsatResponse.objects.for_tenant(case.tenant_id).filter(case=case).exists():
-        raise ValidationError({"rating": "This case has already been rated. Thank you!"})
+        raise ValidationError({"rating": _("This request has already been rated. Thank you!")})
     followup = _followup(case, rating, comment) if rating <= settings.FEEDBACK_FOLLOWUP_MAX_RATING else None
     response = CsatResponse.objects.create(
         tenant_id=case.tenant_id,

@@ -61,7 +61,7 @@ def test_a_rating_is_one_to_five(resolved, rating):
 def test_only_resolved_or_closed_cases_are_rated(actors):
     case = CaseFactory(tenant=actors.tenant_a, customer__tenant=actors.tenant_a)
 
-    with pytest.raises(ValidationError, match="once it is resolved"):
+    with pytest.raises(ValidationError, match="once it is solved"):
         rate(case, 5)
 
 

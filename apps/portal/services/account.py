@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from apps.audit.services import audit_record
 from apps.common.clock import now
@@ -47,9 +48,9 @@ def data_export_request(*, customer: Customer) -> DataExport:
 
     exports = DataExport.objects.for_tenant(customer.tenant_id).filter(customer_id=customer.pk)
     if exports.filter(status=ExportStatus.PENDING).exists():
-        raise ValidationError("Your copy is being prepared. It will appear here in a few minutes.")
+        raise ValidationError(_("Your copy is being prepared. It will appear here in a few minutes."))
     if exports.filter(requested_at__gt=now() - EXPORT_INTERVAL).exclude(status=ExportStatus.FAILED).exists():
-        raise ValidationError("You asked for a copy less than an hour ago. Please download that one.")
+        raise ValidationError(_("You asked for a copy less than an hour ago. Please download that one."))
     export = DataExport.objects.create(tenant_id=customer.tenant_id, customer=customer, requested_at=now())
     audit_record(tenant=customer.tenant, actor=customer, action="portal.data_export_requested", target=export)
     transaction.on_commit(partial(build_data_export.delay, tenant_id=customer.tenant_id, export_id=export.pk))

@@ -5,6 +5,7 @@ from collections.abc import Iterable
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from apps.audit.services import audit_record
 from apps.cases.models import Case, CaseKind, CaseStatus, SourceChannel
@@ -34,9 +35,9 @@ def portal_case_open(
 ) -> Case:
     """Open a case for the signed-in customer (source channel: portal)."""
     if kind not in PORTAL_KINDS:
-        raise ValidationError({"kind": "Choose what kind of request this is."})
+        raise ValidationError({"kind": _("Choose what kind of request this is.")})
     if not (description or "").strip():
-        raise ValidationError({"description": "Tell us what happened and what you would like us to do."})
+        raise ValidationError({"description": _("Tell us what happened and what you would like us to do.")})
     return case_open(
         tenant=customer.tenant,
         actor=customer,
@@ -56,9 +57,9 @@ def portal_resolution_answer(
 ) -> Case:
     """The customer's answer to "was this solved?": yes closes the case, no reopens it with the reason."""
     if case.customer_id != customer.pk:
-        raise ValidationError({"solved": "No such case."})
+        raise ValidationError({"solved": _("No such case.")})
     if case.status != CaseStatus.RESOLVED:
-        raise ValidationError({"solved": "This case is not waiting for your confirmation."})
+        raise ValidationError({"solved": _("This request is not waiting for your confirmation.")})
     reason = (reason or "").strip()
     if solved:
         case = case_transition(
@@ -69,7 +70,7 @@ def portal_resolution_answer(
         )
     else:
         if not reason:
-            raise ValidationError({"reason": "Tell us what is still wrong, so we can pick it up."})
+            raise ValidationError({"reason": _("Tell us what is still wrong, so we can pick it up.")})
         case = case_transition(actor=customer, case=case, to_status=CaseStatus.REOPENED, reason=reason)
     audit_record(
         tenant=case.tenant,
