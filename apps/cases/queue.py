@@ -307,12 +307,15 @@ def _cursor_of(case: Case, columns: tuple[str, ...]) -> str:
     return encode_cursor([getattr(case, column) for column in columns])
 
 
-def case_queue_counts(*, tenant: Tenant, membership: Membership | TenantWide) -> dict[str, int]:
+def case_queue_counts(
+    *, tenant: Tenant, membership: Membership | TenantWide, cap: int | None = None
+) -> dict[str, int]:
     """How many visible cases each open-work view holds (for the view tabs), in one statement.
 
-    Each count stops at COUNT_CAP (show it as "999+"): a count walks its view's partial index, and
-    stopping there keeps the tabs as cheap at a million cases as at a thousand. `all` is left out:
-    nobody works from the number of every case ever.
+    Each count stops at `cap` (default COUNT_CAP; show the cap as "999+"): a count walks its view's
+    partial index, and stopping there keeps the tabs as cheap at a million cases as at a thousand.
+    (For an agent each counted row is also checked against the visibility rule, so a smaller cap is
+    cheaper still.) `all` is left out: nobody works from the number of every case ever.
     """
     user_id = None if isinstance(membership, TenantWide) else membership.user_id
     visible = cases_visible_to(tenant=tenant, membership=membership)
@@ -328,7 +331,7 @@ def case_queue_counts(*, tenant: Tenant, membership: Membership | TenantWide) ->
         if view == QueueView.MINE and user_id is None:
             parts.append("0")  # see _view_condition
             continue
-        capped = visible.filter(_view_condition(view, user_id)).values("id")[:COUNT_CAP]
+        capped = visible.filter(_view_condition(view, user_id)).values("id")[: cap or COUNT_CAP]
         sql, view_params = capped.query.sql_with_params()
         # Django-compiled and parameterised (the values travel in `params`).
         parts.append(f"(SELECT count(*) FROM ({sql}) AS counted)")  # noqa: S608

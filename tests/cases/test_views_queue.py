@@ -209,11 +209,9 @@ def test_breaching_soon_lists_cases_whose_sla_target_is_due_within_two_hours(act
 
 
 def test_a_tab_count_at_the_cap_reads_as_more_than(actors, agent, monkeypatch):
-    import apps.cases.queue
     import apps.cases.views.queue
 
-    monkeypatch.setattr(apps.cases.queue, "COUNT_CAP", 3)
-    monkeypatch.setattr(apps.cases.views.queue, "COUNT_CAP", 3)
+    monkeypatch.setattr(apps.cases.views.queue, "TAB_COUNT_CAP", 3)
     for index in range(4):
         CaseFactory(customer__tenant=actors.tenant_a, subject=f"Pool {index}")
     html = agent.get(QUEUE).content.decode()

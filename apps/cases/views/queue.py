@@ -15,7 +15,6 @@ from django.views.decorators.http import require_GET
 
 from apps.cases.models import CaseKind, CaseStatus, Priority, SourceChannel
 from apps.cases.queue import (
-    COUNT_CAP,
     QueueFilters,
     QueuePage,
     QueueSort,
@@ -31,6 +30,9 @@ from apps.web.decorators import staff_required
 
 ROWS_TARGET = "queue-rows"
 BREACHING = "breaching"  # a view of the SLA module's, beside the queue's own views
+# Tab counts stop here ("99+"). An agent's counts check every counted case against the visibility
+# rule; at 1,000 per tab that was ~10 ms a page at a million cases, at 100 it is ~1 ms.
+TAB_COUNT_CAP = 100
 FILTER_PARAMS = (
     "status",
     "priority",
@@ -53,10 +55,10 @@ class ViewTab:
 
     @property
     def count_label(self) -> str:
-        """The counts stop at COUNT_CAP (they cost the same at any size): 1000 reads "999+"."""
+        """Counts stop at TAB_COUNT_CAP (so they cost the same at any size): 100 reads "99+"."""
         if self.count is None:
             return ""
-        return f"{COUNT_CAP - 1}+" if self.count >= COUNT_CAP else str(self.count)
+        return f"{TAB_COUNT_CAP - 1}+" if self.count >= TAB_COUNT_CAP else str(self.count)
 
 
 @dataclass(frozen=True)
@@ -150,7 +152,7 @@ def queue(request: HttpRequest) -> HttpResponse:
         sort = sort if sort in QueueSort.values else QueueSort.ACTIVITY
         filters = QueueFilters()
         page = QueuePage(cases=[], next_cursor=None, view=view, sort=sort)
-    counts = case_queue_counts(tenant=request.tenant, membership=membership)
+    counts = case_queue_counts(tenant=request.tenant, membership=membership, cap=TAB_COUNT_CAP)
     context = {
         "page": page,
         "tabs": _tabs(view, counts),
