@@ -73,14 +73,17 @@ def timers_claim(*, at: datetime, limit: int = BATCH_SIZE) -> list[tuple[int, in
 
 
 def _locked_case(tenant: Tenant, case_id: int) -> Case | None:
-    return (
+    case = (
         Case.objects.for_tenant(tenant)
         .select_for_update(skip_locked=True, of=("self",))
-        .select_related("tenant", "customer", "team", "assignee", "order")
+        .select_related("customer", "team", "assignee", "order")
         .defer("search_vector")
         .filter(pk=case_id)
         .first()
     )
+    if case is not None:
+        case.tenant = tenant  # one instance per sweep: its settings are read once
+    return case
 
 
 def timer_fire(*, tenant: Tenant, timer_id: int, at: datetime | None = None) -> str:

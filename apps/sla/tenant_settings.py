@@ -16,9 +16,16 @@ SETTINGS_FIELDS = frozenset(
 
 
 def sla_settings_for(tenant: Tenant) -> SlaSettings:
-    """The tenant's settings, or an unsaved row with the defaults when the tenant never chose."""
-    row = SlaSettings.objects.for_tenant(tenant).first()
-    return row if row is not None else SlaSettings(tenant=tenant)
+    """The tenant's settings, or an unsaved row with the defaults when the tenant never chose.
+
+    Read once per Tenant instance: a request or a sweep asks many times and sees one answer (a
+    change applies from the next request or sweep, which load the tenant afresh).
+    """
+    cached = getattr(tenant, "_sla_settings", None)
+    if cached is None:
+        cached = SlaSettings.objects.for_tenant(tenant).first() or SlaSettings(tenant=tenant)
+        tenant._sla_settings = cached
+    return cached
 
 
 @transaction.atomic
@@ -31,6 +38,7 @@ def sla_settings_update(*, tenant: Tenant, actor: Any, changes: dict[str, Any]) 
     if row.auto_close_after.total_seconds() < 3600:
         raise ValidationError({"auto_close_after": "Give the customer at least an hour to answer."})
     row.save()
+    tenant._sla_settings = row
     audit_record(
         tenant=tenant,
         actor=actor,
