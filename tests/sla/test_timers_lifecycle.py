@@ -210,3 +210,20 @@ def test_timers_are_not_created_for_another_tenants_case(tenant, actors):
 
     assert {timer.tenant_id for timer in live_timers(case).values()} == {other.pk}
     assert timer_of(case, TimerKind.RESOLVE).case_id == case.pk
+
+
+def test_a_changed_policy_moves_the_clocks_of_open_cases(tenant, actors):
+    from apps.sla.models import SlaPolicy
+    from apps.sla.recompute import timers_recompute_for_tenant
+    from apps.sla.services import policy_update
+
+    case = open_case(tenant, local(2025, 6, 9, 9), source_channel="email")  # normal: 5 business days
+    normal = SlaPolicy.objects.for_tenant(tenant).get(name="Normal priority")
+    policy_update(tenant=tenant, actor=actors.admin_a, policy=normal, resolve_within=timedelta(hours=16))
+
+    changed = timers_recompute_for_tenant(tenant=tenant, at=local(2025, 6, 9, 10))
+
+    assert changed == 1
+    resolve = timer_of(case, "resolve")
+    assert (resolve.duration, resolve.consumed) == (timedelta(hours=16), timedelta(hours=1))
+    assert resolve.due_at.astimezone(LONDON) == local(2025, 6, 10, 17)

@@ -221,3 +221,26 @@ def test_a_claimed_timer_is_leased_so_a_second_claim_does_not_take_it(team_case)
     assert SlaTimer.objects.for_tenant(team_case.tenant_id).filter(
         next_action_at=moment + timedelta(seconds=60)
     )
+
+
+def test_staff_get_their_notices_by_email_after_commit(tenant, team_case, actors, mailoutbox):
+    from apps.sla.tasks import send_staff_notice_email
+
+    sweep_at(local(2025, 6, 9, 15))
+    notice = StaffNotice.objects.for_tenant(tenant).get(user=actors.agent_a, kind="warning")
+
+    assert send_staff_notice_email.run(tenant_id=tenant.pk, notice_id=notice.pk) is True
+    (mail,) = mailoutbox
+    assert mail.to == [actors.agent_a.email]
+    assert mail.subject == f"[{tenant.public_name}] SLA warning: {team_case.reference}"
+    assert f"/app/cases/{team_case.reference}/" in mail.body
+
+
+def test_an_unassigned_case_warns_the_supervisors_of_its_team(tenant, actors):
+    team = add_to_team(TeamFactory(tenant=tenant, name="Returns"), actors.agent_a, actors.supervisor_a)
+    case = open_case(tenant, MONDAY_9, source_channel="email", team=team)
+
+    sweep_at(local(2025, 6, 9, 15))
+
+    warned = StaffNotice.objects.for_tenant(tenant).filter(case=case, kind="warning")
+    assert list(warned.values_list("user_id", flat=True)) == [actors.supervisor_a.pk]
