@@ -17,7 +17,7 @@ PYTHON ?= $(shell for candidate in python3.14 python3.13 python3.12 python3.11 p
 	echo $$candidate; break; fi; done)
 IS_311 := import sys; sys.exit(sys.version_info < (3, 11))
 
-.PHONY: help venv services migrate seed run test lint stop clean
+.PHONY: help venv services migrate seed run test lint stop clean bench-queue
 
 help:
 	@echo "make run     set everything up, load demo data, start web + Celery worker + beat (Ctrl-C stops)"
@@ -62,6 +62,10 @@ test: services
 	@$(VENV)/bin/pytest $(PYTEST_ARGS); status=$$?; \
 	if [ $$status -eq 5 ]; then echo "make: pytest collected no tests" >&2; fi; \
 	exit $$status
+
+# Queue scaling benchmark (docs/benchmarks.md): seeds its own database once, then measures.
+bench-queue: services
+	$(PY) bench/queue_scaling.py
 
 lint: venv
 	$(VENV)/bin/ruff check .
