@@ -3,6 +3,7 @@
  * Queue: j / k move the selection, Enter (or o) opens the selected case; the selection survives the
  * htmx refresh of the rows; changing the sort order reloads at once ([data-autosubmit]).
  * Case page: r reply, n internal note (composer tabs), Ctrl+Enter sends the form being typed in;
+ * a picked reply template is added to the reply box (htmx) and the cursor put after it;
  * a, s, e, t and u come from data-shortcut attributes in the templates; ? lists them all (app.js).
  */
 (function () {
@@ -101,6 +102,8 @@
     if (!tabs) return;
     tabs.hidden = false;
     composer.classList.add("has-tabs");
+    // With JavaScript a template goes in as soon as it is picked: no "Insert" button needed.
+    composer.querySelectorAll("[data-without-js]").forEach((element) => (element.hidden = true));
     tabs.addEventListener("click", (event) => {
       const tab = event.target.closest("[data-composer-tab]");
       if (tab) showPane(composer, tab.dataset.composerTab, true);
@@ -113,6 +116,19 @@
   function composer() {
     return document.querySelector("[data-composer]");
   }
+
+  // A reply template was inserted into the reply box (htmx swapped it): back to the text, at its end.
+  document.addEventListener("htmx:afterSwap", (event) => {
+    const config = event.detail && event.detail.requestConfig;
+    if (!config || !config.elt || config.elt.id !== "reply-template") return;
+    const picker = document.getElementById("reply-template");
+    if (picker) picker.value = "";
+    const field = document.getElementById("reply-body");
+    if (field) {
+      field.focus();
+      field.setSelectionRange(field.value.length, field.value.length);
+    }
+  });
 
   function setUpCasePage() {
     if (!composer() || !window.Tidings) return;

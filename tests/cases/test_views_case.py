@@ -351,3 +351,61 @@ def test_a_reply_carried_by_the_outbox_shows_its_delivery_status(agent, case):
     item = item[: item.index("</li>")]
     assert 'class="delivery-badge"' in item
     assert NotificationStatus(notification.status).label in item
+
+
+# --- reply templates ----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def reply_template(actors):
+    from tests.message_templates.factories import TemplateVersionFactory
+
+    return TemplateVersionFactory(
+        template__tenant=actors.tenant_a,
+        template__key="reply.request_information",
+        template__name="Ask for details",
+        approved=True,
+    )
+
+
+def test_composer_offers_approved_reply_templates(agent, case, reply_template):
+    from tests.message_templates.factories import TemplateVersionFactory
+
+    TemplateVersionFactory(
+        template__tenant=case.tenant, template__key="reply.other", template__name="Unreviewed draft"
+    )
+    html = agent.get(url(case)).content.decode()
+    assert f'<option value="{reply_template.pk}">Ask for details</option>' in html
+    assert "Unreviewed draft" not in html
+
+
+def test_a_picked_template_is_rendered_for_the_case_after_the_typed_text(agent, case, reply_template):
+    response = agent.get(
+        url(case),
+        {"template": reply_template.pk, "body": "Hello!", "channel": "email"},
+        HTTP_HX_REQUEST="true",
+        HTTP_HX_TARGET="reply-body",
+    )
+    html = response.content.decode()
+    assert html.startswith('<textarea id="reply-body"')
+    assert "Hello!\n\n" in html
+    assert case.reference in html and "{{" not in html  # rendered with the case's own data
+
+
+def test_without_javascript_insert_fills_the_composer(agent, case, reply_template):
+    html = agent.get(url(case), {"template": reply_template.pk}).content.decode()
+    composer = html[html.index('id="reply-body"') :]
+    assert case.reference in composer[: composer.index("</textarea>")]
+
+
+def test_a_template_of_another_tenant_inserts_nothing(agent, case, actors):
+    from tests.message_templates.factories import TemplateVersionFactory
+
+    foreign = TemplateVersionFactory(
+        template__tenant=actors.tenant_b, template__key="reply.request_information", approved=True
+    )
+    response = agent.get(
+        url(case), {"template": foreign.pk, "body": ""}, HTTP_HX_REQUEST="true", HTTP_HX_TARGET="reply-body"
+    )
+    assert response.status_code == 200
+    assert "></textarea>" in response.content.decode()

@@ -40,6 +40,7 @@ from apps.cases.forms import (
 )
 from apps.cases.models import Case, CaseStatus, EntryKind, MessageChannel, Priority
 from apps.cases.presenters import timeline_items
+from apps.cases.reply_templates import reply_template_choices, reply_template_text
 from apps.cases.selectors import attachment_for_download, case_by_reference, case_timeline, team_list
 from apps.cases.services import (
     SENT_CHANNELS,
@@ -175,9 +176,13 @@ def visible_case(request: HttpRequest, reference: str) -> Case:
     return case
 
 
-def _forms(case: Case, bound: dict[str, Form] | None = None) -> dict[str, Form]:
+def _forms(
+    case: Case, bound: dict[str, Form] | None = None, reply_initial: dict | None = None
+) -> dict[str, Form]:
     """A form per action for the case as it is now; `bound` ones (with the agent's input) win."""
     forms = {name: action.form_class(case=case) for name, action in ACTIONS.items()}
+    if reply_initial:
+        forms["reply"] = ReplyForm(case=case, initial=reply_initial)
     return forms | (bound or {})
 
 
@@ -207,6 +212,7 @@ def case_context(
     *,
     bound: dict[str, Form] | None = None,
     alert: tuple[str, str] | None = None,
+    reply_initial: dict | None = None,
 ) -> dict:
     team_names = {team.pk: team.name for team in team_list(tenant=request.tenant)}
     entries = case_timeline(case=case)
@@ -216,7 +222,8 @@ def case_context(
     return {
         "case": case,
         "items": list(reversed(items)),  # newest first, under the composer
-        "forms": _forms(case, bound),
+        "forms": _forms(case, bound, reply_initial),
+        "reply_templates": reply_template_choices(case=case),
         "alert": alert,  # (level, message): success, error or conflict
         "is_mine": case.assignee_id == request.user.pk,
         **_customer_context(case),
@@ -231,10 +238,11 @@ def render_case(
     bound: dict[str, Form] | None = None,
     alert: tuple[str, str] | None = None,
     replace: str = "",
+    reply_initial: dict | None = None,
 ) -> HttpResponse:
     """The whole page, or for htmx the fragments that replace its parts in place; of the text
     sections only `replace` (if any) is replaced, the others only get the new version."""
-    context = case_context(request, case, bound=bound, alert=alert)
+    context = case_context(request, case, bound=bound, alert=alert, reply_initial=reply_initial)
     if request.htmx:
         context["replace"] = replace
         return render(request, "cases/_case_refresh.html", context, status=status)
@@ -245,8 +253,26 @@ def render_case(
 @require_GET
 def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
     case = visible_case(request, reference)
+    if "template" in request.GET:
+        return _insert_template(request, case)
     # "Reload" after a conflict (htmx): fresh parts, but text being typed stays where it is.
     return render_case(request, case)
+
+
+def _insert_template(request: HttpRequest, case: Case) -> HttpResponse:
+    """An approved reply template rendered for this case, after what the agent has typed: the reply
+    box alone for htmx, else the case page with the composer filled in."""
+    version_id = request.GET.get("template", "")
+    channel = request.GET.get("channel", "")
+    text = reply_template_text(
+        case=case, version_id=int(version_id) if version_id.isdigit() else 0, channel=channel
+    )
+    body = "\n\n".join(part for part in (request.GET.get("body", "").rstrip(), text) if part)
+    if request.htmx and request.htmx.target == "reply-body":
+        return render(request, "cases/_reply_body.html", {"body": body})
+    return render_case(
+        request, case, reply_initial={"body": body} | ({"channel": channel} if channel else {})
+    )
 
 
 @staff_required
