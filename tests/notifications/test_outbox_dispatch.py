@@ -207,6 +207,16 @@ def test_a_provider_that_keeps_failing_is_not_asked_for_the_rest_of_the_batch(sh
     assert report.retry_in is not None
 
 
+@pytest.mark.django_db
+def test_a_claim_takes_at_most_its_batch_oldest_due_first(shop):
+    rows = queued_notifications(shop, make_customer(shop), 1200, channel="sms")
+
+    batch = claim(tenant=shop, channel="sms", limit=50, lease_until=now() + timedelta(minutes=2))
+
+    assert [row.pk for row in batch] == [row.pk for row in rows[:50]]
+    assert Notification.objects.for_tenant(shop).filter(status=S.SENDING).count() == 50
+
+
 @pytest.mark.django_db(transaction=True)
 def test_two_workers_claiming_at_once_never_take_the_same_row(shop):
     rows = queued_notifications(shop, make_customer(shop), 400)

@@ -1,8 +1,9 @@
 """Sending queued notifications: claim a batch, send it outside any lock, record what happened.
 
-1. **Claim** (one short transaction): `UPDATE … SET status = 'sending', lease_expires_at = <lease>
-   WHERE id IN (SELECT … FOR UPDATE SKIP LOCKED) AND status = 'queued'`. Concurrent workers skip
-   each other's rows, so no row is claimed twice. The lease value doubles as the claim's token.
+1. **Claim** (one short transaction): pick due ids with `SELECT … LIMIT n FOR UPDATE SKIP LOCKED`,
+   then `UPDATE … SET status = 'sending', lease_expires_at = <lease> … AND status = 'queued'`.
+   Concurrent workers skip each other's rows, so no row is claimed twice. The lease value doubles
+   as the claim's token.
 2. **Send** (no transaction held open for HTTP except the tenant scope channels need to write the
    portal inbox or dev outbox): email in provider batches (Postmark: 500 per call), other channels
    one by one within a time budget well inside the lease, stopping early when the provider keeps
@@ -55,16 +56,20 @@ MAX_CONSECUTIVE_TRANSIENT = 3
 SUPPRESSED_CODE = "suppressed"
 FAILED_FOR_GOOD = (NotificationStatus.FAILED, NotificationStatus.SUPPRESSED)
 
-# `context` (the template data, needed only for a fallback) is left out: it is loaded when used.
+# The picked ids are materialized first: as a plain `id IN (SELECT … LIMIT n FOR UPDATE SKIP LOCKED)`
+# PostgreSQL may run the subquery more than once and claim more than `n` rows. `context` (the
+# template data, needed only for a fallback) is left out of RETURNING: it is loaded when used.
 CLAIM_SQL = """
-UPDATE notifications_notification AS n SET status = 'sending', lease_expires_at = %s
-WHERE n.id IN (
+WITH picked AS MATERIALIZED (
     SELECT id FROM notifications_notification
     WHERE tenant_id = %s AND channel = %s AND status = 'queued' AND next_attempt_at <= %s
     ORDER BY next_attempt_at, id
     LIMIT %s
     FOR UPDATE SKIP LOCKED
-) AND n.status = 'queued'
+)
+UPDATE notifications_notification AS n SET status = 'sending', lease_expires_at = %s
+FROM picked
+WHERE n.id = picked.id AND n.status = 'queued'
 RETURNING {columns}
 """
 CLAIMED_COLUMNS = ", ".join(
@@ -108,7 +113,7 @@ def claim(*, tenant: Tenant, channel: str, limit: int, lease_until: datetime) ->
     """Claim up to `limit` due queued rows of the tenant's `channel`, oldest due first."""
     with tenant_context(tenant):
         sql = CLAIM_SQL.format(columns=CLAIMED_COLUMNS)
-        rows = list(Notification.objects.raw(sql, [lease_until, tenant.pk, channel, now(), limit]))
+        rows = list(Notification.objects.raw(sql, [tenant.pk, channel, now(), limit, lease_until]))
     rows.sort(key=lambda row: (row.next_attempt_at, row.pk))
     for row in rows:
         row.tenant = tenant
