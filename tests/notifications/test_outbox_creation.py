@@ -39,6 +39,7 @@ def test_a_shipment_creates_one_queued_notification_with_the_approved_template(s
     assert shipped.template_version.status == VersionStatus.APPROVED
     assert "JD014600003828" in shipped.text and "JD014600003828" in shipped.html
     assert order.order_number in shipped.subject
+    assert f"http://alpha.localhost/portal/orders/{order.pk}/" in shipped.text
     assert shipped.idempotency_key == f"{shipped.event_key}:{shipped.customer_id}:email"
 
 

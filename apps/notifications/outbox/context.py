@@ -12,7 +12,7 @@ from collections.abc import Callable, Mapping
 from datetime import timedelta
 from typing import Any
 
-from django.urls import NoReverseMatch
+from django.urls import NoReverseMatch, reverse
 
 from apps.cases.models import Case, CaseStatus
 from apps.common.clock import now
@@ -56,6 +56,11 @@ def _link(build: Callable[..., str], *args: Any) -> str:
         return ""
 
 
+def _page(base: str, name: str, *args: Any) -> str:
+    """A portal page under `base` (the tenant's portal address, looked up once per message)."""
+    return _link(lambda: base + reverse(name, args=args))
+
+
 def _items(summary: str) -> list[dict[str, Any]]:
     """Order lines from the order system's summary ("2 x Walnut desk lamp", one per line)."""
     items = []
@@ -68,7 +73,7 @@ def _items(summary: str) -> list[dict[str, Any]]:
     return items
 
 
-def _customer_values(tenant: Tenant, customer: Customer) -> dict[str, Any]:
+def _customer_values(tenant: Tenant, customer: Customer, base: str) -> dict[str, Any]:
     first, _, last = customer.name.strip().partition(" ")
     return {
         "customer.first_name": first,
@@ -76,18 +81,18 @@ def _customer_values(tenant: Tenant, customer: Customer) -> dict[str, Any]:
         "customer.full_name": customer.name,
         "company.name": tenant.public_name,
         "company.brand_colour": tenant.brand_colour,
-        "links.portal": _link(links.home_link, tenant),
-        "links.preferences": _link(links.preferences_link, tenant),
+        "links.portal": _page(base, "portal:home"),
+        "links.preferences": _page(base, "portal:preferences"),
     }
 
 
-def _order_values(tenant: Tenant, order: Order) -> dict[str, Any]:
+def _order_values(tenant: Tenant, order: Order, base: str) -> dict[str, Any]:
     zone = zoneinfo.ZoneInfo(tenant.time_zone)
     total = f"{order.currency} {order.total}".strip() if order.total is not None else None
     return {
         "order.number": order.order_number,
         "order.date": order.placed_at.astimezone(zone).date(),
-        "links.order": _link(links.order_link, order),
+        "links.order": _page(base, "portal:order", order.pk),
         "order.items": _items(order.items_summary),
         "order.total": total,
         "order.expected_date": order.expected_delivery,
@@ -101,13 +106,13 @@ def _order_values(tenant: Tenant, order: Order) -> dict[str, Any]:
     }
 
 
-def _case_values(tenant: Tenant, customer: Customer, case: Case) -> dict[str, Any]:
+def _case_values(tenant: Tenant, customer: Customer, case: Case, base: str) -> dict[str, Any]:
     confirm = _link(links.confirm_link, case)
     values = {
         "case.reference": case.reference,
         "case.subject": case.subject,
         "case.status": CaseStatus(case.status).label,
-        "links.case": _link(links.case_link, case),
+        "links.case": _page(base, "portal:case", case.reference),
         "agent.name": case.assignee.full_name.split(" ")[0] if case.assignee_id else None,
         "case.team": case.team.name if case.team_id else None,
         "links.confirm_solved": f"{confirm}?answer=yes" if confirm else None,
@@ -134,11 +139,12 @@ def trigger_context(
 ) -> dict[str, Any]:
     """Nested plain data with the variables of `template_key`'s trigger, plus `extra` (caller wins)."""
     trigger = trigger_for_key(template_key)
-    known = _customer_values(tenant, customer)
+    base = links.portal_base_url(tenant)  # one host lookup for all the links of the message
+    known = _customer_values(tenant, customer, base)
     if order is not None:
-        known.update(_order_values(tenant, order))
+        known.update(_order_values(tenant, order, base))
     if case is not None:
-        known.update(_case_values(tenant, customer, case))
+        known.update(_case_values(tenant, customer, case, base))
     context: dict[str, Any] = {}
     for variable in trigger.variables:
         value = known.get(variable.name)
