@@ -201,7 +201,8 @@ class Case(TenantOwnedModel):
 class CaseSearchVector(models.Model):
     """The full-text vector a case is found by (apps/cases/search.py builds it): reference, subject,
     description, message and note bodies, linked order number, tags, and the customer's name,
-    addresses and phone digits. GIN-indexed with tenant_id leading (btree_gin).
+    addresses and phone digits. A plain GIN index: the embedded PostgreSQL has no btree_gin, so
+    tenant_id cannot lead it; queries combine it with the tenant filter.
 
     Deliberately *not* under row-level security, unlike every tenant-owned table: PostgreSQL will
     not use an index for a non-leakproof operator such as tsvector `@@` on a table with RLS (the
@@ -222,7 +223,7 @@ class CaseSearchVector(models.Model):
     class Meta:
         # fastupdate off: no pending list, so a search never has to scan unmerged entries (which
         # made rare words slow after bulk writes); each change writes one row, so that is cheap.
-        indexes = [GinIndex(fields=["tenant", "vector"], name="case_search_tenant_vector", fastupdate=False)]
+        indexes = [GinIndex(fields=["vector"], name="case_search_vector", fastupdate=False)]
 
     def __str__(self) -> str:
         return f"search vector of case {self.case_id}"

@@ -75,7 +75,7 @@ class Customer(TenantOwnedModel):
         indexes = [
             models.Index(fields=["tenant", "created_at", "id"], name="customer_tenant_created"),
             models.Index(fields=["tenant", "name"], name="customer_tenant_name"),
-            GinIndex(fields=["tenant", "tags"], name="customer_tenant_tags"),
+            GinIndex(fields=["tags"], name="customer_tags"),
         ]
 
     def __str__(self) -> str:
@@ -113,7 +113,7 @@ class CustomerSearchVector(models.Model):
 
     class Meta:
         indexes = [
-            GinIndex(fields=["tenant", "vector"], name="customer_search_tenant_vector", fastupdate=False)
+            GinIndex(fields=["vector"], name="customer_search_vector", fastupdate=False)
         ]
 
     def __str__(self) -> str:

@@ -279,7 +279,10 @@ SLA_SWEEP_SECONDS = env.float("SLA_SWEEP_SECONDS", default=5.0)
 CELERY_BEAT_SCHEDULE: dict = {
     "notifications-sweep": {"task": "apps.notifications.tasks.sweep", "schedule": NOTIFY_SWEEP_SECONDS},
     "notifications-retention": {"task": "apps.notifications.tasks.purge_expired", "schedule": 6 * 60 * 60},
-    "portal-purge-expired-exports": {"task": "apps.portal.tasks.purge_expired_data_exports", "schedule": 3600},
+    "portal-purge-expired-exports": {
+        "task": "apps.portal.tasks.purge_expired_data_exports",
+        "schedule": 3600,
+    },
     "sla-sweep": {"task": "apps.sla.tasks.sla_sweep_due_timers", "schedule": SLA_SWEEP_SECONDS},
 }
 

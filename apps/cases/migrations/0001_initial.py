@@ -191,11 +191,11 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='case',
-            index=django.contrib.postgres.indexes.GinIndex(fields=['tenant', 'search_vector'], name='case_tenant_search'),
+            index=django.contrib.postgres.indexes.GinIndex(fields=['search_vector'], name='case_search'),
         ),
         migrations.AddIndex(
             model_name='case',
-            index=django.contrib.postgres.indexes.GinIndex(fields=['tenant', 'tags'], name='case_tenant_tags'),
+            index=django.contrib.postgres.indexes.GinIndex(fields=['tags'], name='case_tags'),
         ),
         migrations.AddConstraint(
             model_name='case',

@@ -61,8 +61,8 @@ class Migration(migrations.Migration):
             ],
         ),
         migrations.RunSQL(BACKFILL, migrations.RunSQL.noop),
-        migrations.RemoveIndex(model_name="case", name="case_tenant_search"),
-        migrations.RemoveIndex(model_name="case", name="case_tenant_tags"),
+        migrations.RemoveIndex(model_name="case", name="case_search"),
+        migrations.RemoveIndex(model_name="case", name="case_tags"),
         migrations.RemoveField(model_name="case", name="search_vector"),
         migrations.AddIndex(
             model_name="case",
@@ -76,6 +76,6 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name="casesearchvector",
-            index=django.contrib.postgres.indexes.GinIndex(fields=["tenant", "vector"], name="case_search_tenant_vector", fastupdate=False),
+            index=django.contrib.postgres.indexes.GinIndex(fields=["vector"], name="case_search_vector", fastupdate=False),
         ),
     ]

@@ -7,7 +7,6 @@ import django.contrib.postgres.indexes
 import django.contrib.postgres.search
 import django.db.models.deletion
 from django.conf import settings
-from django.contrib.postgres.operations import BtreeGinExtension
 from django.db import migrations, models
 
 
@@ -21,8 +20,6 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        # GIN indexes that lead with tenant_id (search vectors, tags) need btree_gin.
-        BtreeGinExtension(),
         migrations.CreateModel(
             name='Customer',
             fields=[
@@ -144,11 +141,11 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='customer',
-            index=django.contrib.postgres.indexes.GinIndex(fields=['tenant', 'search_vector'], name='customer_tenant_search'),
+            index=django.contrib.postgres.indexes.GinIndex(fields=['search_vector'], name='customer_search'),
         ),
         migrations.AddIndex(
             model_name='customer',
-            index=django.contrib.postgres.indexes.GinIndex(fields=['tenant', 'tags'], name='customer_tenant_tags'),
+            index=django.contrib.postgres.indexes.GinIndex(fields=['tags'], name='customer_tags'),
         ),
         migrations.AddConstraint(
             model_name='customer',

@@ -49,11 +49,11 @@ class Migration(migrations.Migration):
             ],
         ),
         migrations.RunSQL(COPY_SEARCH_TEXT, migrations.RunSQL.noop),
-        migrations.RemoveIndex(model_name="customer", name="customer_tenant_search"),
+        migrations.RemoveIndex(model_name="customer", name="customer_search"),
         migrations.RemoveField(model_name="customer", name="search_vector"),
         migrations.RemoveField(model_name="customer", name="search_text"),
         migrations.AddIndex(
             model_name="customersearchvector",
-            index=django.contrib.postgres.indexes.GinIndex(fields=["tenant", "vector"], name="customer_search_tenant_vector", fastupdate=False),
+            index=django.contrib.postgres.indexes.GinIndex(fields=["vector"], name="customer_search_vector", fastupdate=False),
         ),
     ]
