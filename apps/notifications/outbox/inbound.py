@@ -33,6 +33,7 @@ from apps.customers.services import consent_set, customer_create
 from apps.notifications.models import ChannelName, InboundMessageRecord, SmsKeyword
 from apps.notifications.outbox.fallback import fallback_create, suppression_add
 from apps.notifications.outbox.models import Notification, NotificationStatus, Suppression, SuppressionReason
+from apps.notifications.outbox.selectors import records_to_apply
 from apps.notifications.replies import case_reference_from_subject
 from apps.tenants.context import tenant_context
 from apps.tenants.models import Tenant
@@ -198,12 +199,7 @@ def inbound_apply(*, tenant: Tenant) -> int:
     """
     done = 0
     with tenant_context(tenant):
-        records = list(
-            InboundMessageRecord.objects.for_tenant(tenant)
-            .filter(processed_at__isnull=True)
-            .order_by("received_at", "id")
-            .select_for_update(skip_locked=True)[:BATCH]
-        )
+        records = records_to_apply(InboundMessageRecord, tenant=tenant, limit=BATCH)
         for record in records:
             try:
                 with transaction.atomic():

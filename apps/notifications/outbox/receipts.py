@@ -18,6 +18,7 @@ from apps.notifications.channels.base import DeliveryError
 from apps.notifications.models import DeliveryReceiptRecord, ReceiptStatus
 from apps.notifications.outbox.fallback import notification_failed, suppression_add
 from apps.notifications.outbox.models import Notification, NotificationStatus, SuppressionReason
+from apps.notifications.outbox.selectors import records_to_apply
 from apps.tenants.context import tenant_context
 from apps.tenants.models import Tenant
 
@@ -71,12 +72,7 @@ def receipts_apply(*, tenant: Tenant) -> int:
     """Apply a batch of the tenant's unprocessed receipts; returns how many were processed."""
     moment = now()
     with tenant_context(tenant):
-        records = list(
-            DeliveryReceiptRecord.objects.for_tenant(tenant)
-            .filter(processed_at__isnull=True)
-            .order_by("received_at", "id")
-            .select_for_update(skip_locked=True)[:BATCH]
-        )
+        records = records_to_apply(DeliveryReceiptRecord, tenant=tenant, limit=BATCH)
         if not records:
             return 0
         notifications = {

@@ -17,6 +17,17 @@ from apps.notifications.outbox.models import (
 from apps.tenants.models import Tenant
 
 
+def records_to_apply(model: type, *, tenant: Tenant, limit: int) -> list:
+    """Up to `limit` of the tenant's unprocessed webhook records (`DeliveryReceiptRecord`,
+    `InboundMessageRecord`), oldest first, locked; records another worker holds are skipped."""
+    return list(
+        model.objects.for_tenant(tenant)
+        .filter(processed_at__isnull=True)
+        .order_by("received_at", "id")
+        .select_for_update(skip_locked=True)[:limit]
+    )
+
+
 def notification_log(
     *,
     tenant: Tenant,
