@@ -177,6 +177,10 @@ def _handler_for(provider: FakeProvider) -> type[BaseHTTPRequestHandler]:
         def _answer(self, method: str) -> None:
             length = int(self.headers.get("Content-Length") or 0)
             body = self.rfile.read(length) if length else b""
+            if len(body) < length:
+                # The client died mid-request (a killed worker): a real API never acts on half a body.
+                self.close_connection = True
+                return
             path = self.path.split("?", 1)[0]
             status, payload = provider.dispatch(method, path, dict(self.headers.items()), body)
             data = json.dumps(payload).encode()

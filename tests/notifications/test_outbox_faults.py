@@ -94,8 +94,6 @@ def test_a_provider_failing_30_percent_of_requests_gets_everything_eventually(
     wait_until(partial(all_settled, outbox_tenant, 1000), timeout=110, interval=0.5, what="everything sent")
 
     assert statuses(outbox_tenant) == {S.SENT: 1000}
-    odd = [m for m in twilio.messages() if not m.get("Body")]
-    assert not odd, odd[:3]
     assert set(bodies_at(esp)) == {row.subject for row in emails}
     assert set(bodies_at(twilio)) == {row.text for row in texts}
     retried = Notification.objects.for_tenant(outbox_tenant).filter(attempts__gt=1).count()
