@@ -136,6 +136,12 @@ class RedisProcess(Process):
         return self
 
 
+def database_url_for(database: str) -> str:
+    """The URL the test process uses (TCP or the embedded server's socket), pointed at `database`."""
+    base = os.environ.get("DATABASE_URL", "postgres://tidings@127.0.0.1:5432/tidings")
+    return f"{base.split('?', 1)[0].rsplit('/', 1)[0]}/{database}"
+
+
 def celery_env(
     *, database: str, broker: str, esp: FakeProcess, twilio: FakeProcess, **extra: str
 ) -> dict[str, str]:
@@ -144,7 +150,7 @@ def celery_env(
         **os.environ,
         "PYTHONPATH": str(ROOT),
         "DJANGO_SETTINGS_MODULE": "tests.notifications.worker_settings",
-        "DATABASE_URL": f"postgres://tidings@127.0.0.1:5432/{database}",
+        "DATABASE_URL": database_url_for(database),
         "REDIS_URL": broker,
         "CELERY_BROKER_URL": broker,
         "POSTMARK_SERVER_TOKEN": "fake-postmark-token",
