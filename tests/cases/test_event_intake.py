@@ -338,7 +338,9 @@ def test_every_received_event_is_audited(post, actors):
     post({"type": "order.confirmed", "data": {"order_number": "NOPE"}})
     statuses = [
         event.metadata["response_status"]
-        for event in AuditEvent.objects.for_tenant(actors.tenant_a).filter(action="intake_event.received")
+        for event in AuditEvent.objects.for_tenant(actors.tenant_a)
+        .filter(action="intake_event.received")
+        .order_by("seq")
     ]
     assert statuses == [201, 422]
 
