@@ -10,6 +10,7 @@ from django.db import connection
 from apps.cases.models import EntryKind, TimelineEntry
 from apps.cases.services import case_reply
 from apps.common.clock import now
+from apps.customers.services import consent_set
 from apps.notifications.models import PortalInboxMessage
 from apps.notifications.outbox import dispatch
 from apps.notifications.outbox.backoff import retry_delay
@@ -192,6 +193,20 @@ def test_an_address_suppressed_while_its_message_waited_is_not_sent(shop, fake_e
     assert fake_esp.messages == []
     assert (reload(row).status, reload(row).attempts) == (S.SUPPRESSED, 0)
     assert notifications_of(shop, fallback_of=row)[0].channel == "sms"
+
+
+@pytest.mark.django_db
+def test_a_message_whose_customer_withdrew_consent_while_it_waited_is_not_sent(shop, fake_twilio):
+    customer = make_customer(shop)
+    [row] = queued_notifications(shop, customer, 1, channel="sms")
+    consent_set(actor=customer, customer=customer, channel="sms", granted=False, source="portal")
+
+    dispatch_batch(tenant=shop, channel="sms")
+
+    assert fake_twilio.messages == []
+    assert (reload(row).status, reload(row).last_error_code) == (S.CANCELLED, "no_consent")
+    assert attempts_of(row) == []
+    assert notifications_of(shop, fallback_of=row)[0].channel == "email"
 
 
 @pytest.mark.django_db

@@ -2,13 +2,17 @@
 processes: an order event posted to the API ends as a delivered notification, the receipt having
 come back through our webhook on the live server."""
 
+from functools import partial
 from urllib.parse import urlsplit
 
 import pytest
 
-from apps.notifications.outbox.models import Notification, NotificationStatus
+from apps.customers.services import consent_set
+from apps.notifications.outbox.models import Notification, NotificationStatus, Suppression
 from tests.conftest import client_for
 from tests.factories import bearer, make_api_key
+from tests.notifications.integration_fixtures import all_settled
+from tests.notifications.outbox_fixtures import make_customer, queued_notifications
 from tests.notifications.processes import wait_until
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
@@ -75,3 +79,30 @@ def test_an_order_shipped_event_ends_as_a_delivered_notification(
     assert "JD1001" in sent_email["TextBody"] and sent_email["MessageID"] == email.provider_message_id
     [sent_sms] = twilio.messages()
     assert "JD1002" in sent_sms["Body"] and sent_sms["sid"] == sms.provider_message_id
+
+
+def test_in_a_real_worker_a_suppressed_address_or_withdrawn_consent_holds_the_message_back(
+    outbox_tenant, fake_processes, clean_broker, celery_processes
+):
+    """Row-level security applies in the worker (unlike in test code): the checks must see the rows."""
+    esp, twilio = fake_processes
+    ada = make_customer(outbox_tenant, phones=[], preferred_channels=["email", "portal"])
+    grace = make_customer(outbox_tenant, name="Grace Hopper", emails=["grace@example.test"])
+    [suppressed] = queued_notifications(outbox_tenant, ada, 1)
+    [withdrawn] = queued_notifications(outbox_tenant, grace, 1, channel="sms")
+    bounced = {"channel": "email", "address": "ada@example.test", "reason": "bounced"}
+    Suppression.objects.create(tenant=outbox_tenant, **bounced)
+    consent_set(actor=grace, customer=grace, channel="sms", granted=False, source="portal")
+
+    celery_processes(broker=clean_broker, beat=True)
+    wait_until(partial(all_settled, outbox_tenant, 4), timeout=45, what="both held back, fallbacks sent")
+
+    rows = Notification.objects.for_tenant(outbox_tenant)
+    assert rows.get(pk=suppressed.pk).status == NotificationStatus.SUPPRESSED
+    assert rows.get(pk=withdrawn.pk).status == NotificationStatus.CANCELLED
+    assert sorted(rows.filter(fallback_of__isnull=False).values_list("channel", "status")) == [
+        ("email", NotificationStatus.SENT),
+        ("portal", NotificationStatus.DELIVERED),
+    ]
+    assert twilio.messages() == []
+    assert [message["To"] for message in esp.messages()] == ["grace@example.test"]

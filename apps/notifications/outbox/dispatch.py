@@ -25,6 +25,7 @@ from django.conf import settings
 from django.db import connection
 
 from apps.common.clock import now
+from apps.customers.models import ChannelConsent, ConsentState
 from apps.notifications.channels.base import (
     Channel,
     DeliveryError,
@@ -54,7 +55,13 @@ BATCH_SIZE = {ChannelName.EMAIL: 500, ChannelName.SMS: 50, ChannelName.VOICE: 20
 # A provider that answered this many transient errors in a row is not asked again in this batch.
 MAX_CONSECUTIVE_TRANSIENT = 3
 SUPPRESSED_CODE = "suppressed"
-FAILED_FOR_GOOD = (NotificationStatus.FAILED, NotificationStatus.SUPPRESSED)
+NO_CONSENT_CODE = "no_consent"
+# Held back before any provider saw them: no attempt is recorded.
+NOT_TRIED_CODES = {
+    SUPPRESSED_CODE: NotificationStatus.SUPPRESSED,
+    NO_CONSENT_CODE: NotificationStatus.CANCELLED,
+}
+FAILED_FOR_GOOD = (NotificationStatus.FAILED, NotificationStatus.SUPPRESSED, NotificationStatus.CANCELLED)
 
 # The picked ids are materialized first: as a plain `id IN (SELECT … LIMIT n FOR UPDATE SKIP LOCKED)`
 # PostgreSQL may run the subquery more than once and claim more than `n` rows. `context` (the
@@ -187,14 +194,33 @@ def _send_each(sender: Channel, messages: list[OutboundMessage]) -> list[Result]
     return results
 
 
-def _suppressed(tenant: Tenant, channel: str, rows: list[Notification]) -> set[str]:
-    """Addresses of the batch put on the suppression list since their rows were queued."""
-    addresses = {row.to_address for row in rows}
-    return set(
-        Suppression.objects.for_tenant(tenant)
-        .filter(channel=channel, address__in=addresses)
-        .values_list("address", flat=True)
-    )
+def _held_back(tenant: Tenant, channel: str, rows: list[Notification]) -> dict[int, DeliveryError]:
+    """Rows that must not go out any more, by id, with why: their address was suppressed, or their
+    customer withdrew consent for the channel (or was erased), since they were queued. Rows can
+    wait hours (quiet hours, retries); what the customer decided meanwhile wins."""
+    with tenant_context(tenant):  # row-level security: outside it these tables look empty
+        suppressed = set(
+            Suppression.objects.for_tenant(tenant)
+            .filter(channel=channel, address__in={row.to_address for row in rows})
+            .values_list("address", flat=True)
+        )
+        consenting: set[int] | None = None
+        if channel != ChannelName.PORTAL:  # the portal inbox needs no consent
+            granted = ChannelConsent.objects.for_tenant(tenant).filter(
+                channel=channel, state=ConsentState.GRANTED, customer_id__in={row.customer_id for row in rows}
+            )
+            consenting = set(granted.values_list("customer_id", flat=True))
+    held: dict[int, DeliveryError] = {}
+    for row in rows:
+        if row.to_address in suppressed:
+            held[row.pk] = DeliveryError("The address is on the suppression list.", True, SUPPRESSED_CODE)
+        elif row.customer_id is None:
+            held[row.pk] = DeliveryError("The customer no longer exists.", True, NO_CONSENT_CODE)
+        elif consenting is not None and row.customer_id not in consenting:
+            held[row.pk] = DeliveryError(
+                "The customer withdrew consent for this channel.", True, NO_CONSENT_CODE
+            )
+    return held
 
 
 @dataclass(frozen=True)
@@ -232,8 +258,8 @@ def _outcome(row: Notification, result: Result, moment: datetime) -> RowOutcome:
             last_error_code="",
         )
     error = {"last_error": result.message[:300], "last_error_code": (result.code or "")[:40]}
-    if result.code == SUPPRESSED_CODE:
-        return RowOutcome(NotificationStatus.SUPPRESSED, failed_at=moment, **error)
+    if result.code in NOT_TRIED_CODES:
+        return RowOutcome(NOT_TRIED_CODES[result.code], failed_at=moment, **error)
     if not result.permanent and not attempts_exhausted(row.attempts + 1):
         retry_at = moment + retry_delay(row.attempts + 1)
         return RowOutcome(NotificationStatus.QUEUED, tried=1, next_attempt_at=retry_at, **error)
@@ -241,7 +267,7 @@ def _outcome(row: Notification, result: Result, moment: datetime) -> RowOutcome:
 
 
 def _attempt(tenant: Tenant, row: Notification, result: Result, provider: str, started: datetime):
-    if result is None or (isinstance(result, DeliveryError) and result.code == SUPPRESSED_CODE):
+    if result is None or (isinstance(result, DeliveryError) and result.code in NOT_TRIED_CODES):
         return None
     common = {"tenant": tenant, "notification_id": row.pk, "number": row.attempts + 1, "started_at": started}
     if isinstance(result, ProviderResult):
@@ -310,16 +336,11 @@ def dispatch_batch(*, tenant: Tenant, channel: str) -> BatchReport:
         return BatchReport(0, 0, None)
     if len(rows) == limit:
         dispatch_soon(tenant.pk, channel)  # more are waiting: another worker takes the next batch meanwhile
-    suppressed = _suppressed(tenant, channel, rows)
-    to_send = [row for row in rows if row.to_address not in suppressed]
+    held = _held_back(tenant, channel, rows)
+    to_send = [row for row in rows if row.pk not in held]
     sent_results, provider = send(tenant=tenant, channel=channel, rows=to_send) if to_send else ([], channel)
     remaining = iter(sent_results)
-    results: list[Result] = [
-        DeliveryError("The address is on the suppression list.", True, SUPPRESSED_CODE)
-        if row.to_address in suppressed
-        else next(remaining)
-        for row in rows
-    ]
+    results: list[Result] = [held[row.pk] if row.pk in held else next(remaining) for row in rows]
     moment = now()
     outcomes = [_outcome(row, result, moment) for row, result in zip(rows, results, strict=True)]
     record(
