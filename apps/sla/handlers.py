@@ -17,6 +17,7 @@ timer moves exactly when the case does (or neither does). What each event does:
     case.replied                acknowledge and first response met; the update clock restarts
     case.priority_changed,      targets recomputed from the policy
     case.updated (kind)
+    case.team_changed           clocks recomputed onto the new team's calendar (time used stays used)
     case.escalated (manual)     an escalation row, and the matrix level's people told
     feedback.csat_submitted     a rating of a resolved case closes it (like "yes, solved")
     customer.created            the welcome message is scheduled (apps.sla.welcome)
@@ -120,7 +121,7 @@ def on_domain_event(event: DomainEvent) -> None:
         "case.replied": _on_replied,
         "feedback.csat_submitted": _on_csat,
     }.get(name)
-    recompute = name == "case.priority_changed" or (
+    recompute = name in ("case.priority_changed", "case.team_changed") or (
         name == "case.updated" and "kind" in event.data.get("fields", ())
     )
     manual = name == "case.escalated" and event.data.get("trigger") == "manual"
@@ -132,10 +133,9 @@ def on_domain_event(event: DomainEvent) -> None:
     if handler is not None:
         handler(case, event)
     elif recompute:
-        cause = (
-            f"priority {event.data.get('from_priority')} → {event.data.get('to_priority')}"
-            if name == "case.priority_changed"
-            else "kind changed"
+        priority = f"priority {event.data.get('from_priority')} → {event.data.get('to_priority')}"
+        cause = {"case.priority_changed": priority, "case.team_changed": "team changed"}.get(
+            name, "kind changed"
         )
         timers_recompute(case=case, at=event.occurred_at, cause=cause)
     else:
