@@ -1,7 +1,10 @@
 """Writes about customers, their contact points and consent, and their orders.
 
 Every function here is one use case: keyword-only, one transaction, one audit event, and where other
-parts of Tidings react (welcome message, order notifications) one `domain_event_publish` call.
+parts of Tidings react (welcome message, SLA targets, order notifications) one `domain_event_publish`
+call. A change to a customer publishes `customer.updated` with the changed field names in `data["fields"]`
+("contact_points" and "consents" stand for those); the SLA engine re-targets open cases on "tags" and
+"update_cadence" and retries a welcome that found no way to reach the customer.
 Audit payloads carry field names, statuses and ids only, never names, addresses or numbers.
 """
 
@@ -159,6 +162,17 @@ def _refresh_search(customer: Customer) -> None:
     case_search_refresh_for_customer(customer=customer)
 
 
+def _publish_updated(customer: Customer, fields: Iterable[str]) -> None:
+    domain_event_publish(
+        DomainEvent(
+            name="customer.updated",
+            tenant_id=customer.tenant_id,
+            customer_id=customer.pk,
+            data={"fields": sorted(fields)},
+        )
+    )
+
+
 @transaction.atomic
 def customer_create(
     *,
@@ -241,6 +255,7 @@ def customer_update(*, actor: Actor, customer: Customer, changes: Mapping[str, A
         target=customer,
         changes={"fields": changed},
     )
+    _publish_updated(customer, changed)
     return customer
 
 
@@ -261,6 +276,7 @@ def customer_set_contact_points(
         target=customer,
         metadata={"emails": len(clean_emails), "phones": len(clean_phones)},
     )
+    _publish_updated(customer, ["contact_points"])
     return customer
 
 
@@ -335,6 +351,7 @@ def consent_set(
             changes={"channel": channel, "state": consent.state},
             metadata={"source": source},
         )
+        _publish_updated(customer, ["consents"])
     return consent
 
 

@@ -6,9 +6,17 @@ is rung N of the matrix (default: 1 assignee, 2 team supervisor, 3 manager). Eac
 row it replaces is marked superseded, so the queue shows one row per escalated case. Supervisors
 acknowledge, reassign or de-escalate from `/app/escalations/`; resolving or closing the case
 resolves its escalations.
+
+A breached clock raises one level per overdue period of its target (`timer.escalations` is the last
+overdue period it dealt with; `Escalation.timer_level` the period that raised a row). A de-escalation
+gives the supervisor a full period: each still-breached clock of the case raises its next level at the
+first period boundary at least one period after the de-escalation (so within one to two periods),
+also when it had stopped at the top of the matrix. Periods are never reused, so a clock still raises
+at most once per overdue period (`sla_escalation_once_per_timer_level`).
 """
 
-from datetime import datetime
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -18,6 +26,7 @@ from apps.audit.services import audit_record
 from apps.cases.models import Case, CaseStatus, TimelineEntry
 from apps.cases.services import case_assign, case_deescalate, case_escalate, case_timeline_record
 from apps.common.clock import now
+from apps.sla.journal import sla_journal
 from apps.sla.models import (
     Escalation,
     EscalationLevel,
@@ -31,6 +40,9 @@ from apps.sla.models import (
 )
 from apps.sla.notices import owners_of, staff_notify, supervisors_of
 from apps.sla.selectors import escalation_matrix
+from apps.sla.tenant_settings import sla_settings_for
+from apps.sla.timer_models import LIVE_STATES
+from apps.sla.timers import breach_point, consumed_until, timer_schedule
 from apps.tenants.models import Membership
 
 OPEN_STATUSES = (EscalationStatus.OPEN, EscalationStatus.ACKNOWLEDGED)
@@ -143,6 +155,48 @@ def escalations_resolve_for_case(*, case: Case, at: datetime) -> int:
         .filter(case=case, status__in=OPEN_STATUSES)
         .update(status=EscalationStatus.RESOLVED, resolved_at=at, outcome=outcome)
     )
+
+
+def _period_after(timer: SlaTimer, at: datetime, grace: timedelta) -> int:
+    """The overdue period of `timer` whose start is at least one full period after `at`, minus one."""
+    periods, rest = divmod(consumed_until(timer, at) - breach_point(timer, grace), timer.duration)
+    return periods + (1 if rest else 0) + 1
+
+
+def escalations_restart_count(*, case: Case, at: datetime) -> list[SlaTimer]:
+    """The case was de-escalated: its breached clocks count a full period from now before raising again."""
+    grace = sla_settings_for(case.tenant).status_update_grace
+    timers = [
+        timer
+        for timer in SlaTimer.objects.for_tenant(case.tenant_id)
+        .filter(case=case, state__in=LIVE_STATES, breached_at__isnull=False)
+        .select_for_update()
+        .order_by("id")
+        if timer.duration
+    ]
+    for timer in timers:
+        timer.tenant = case.tenant
+        timer.escalations = max(timer.escalations, _period_after(timer, at, grace))
+        timer_schedule(timer, grace=grace)
+        timer.updated_at = at
+        timer.save(update_fields=["escalations", "due_at", "warn_at", "next_action_at", "updated_at"])
+    if timers:
+        parts = [
+            f"{TimerKind(t.kind).label.lower()} "
+            + (f"from {_local(case, t.next_action_at)}" if t.next_action_at else "once the clock runs again")
+            for t in timers
+        ]
+        sla_journal(
+            case=case,
+            action="sla.escalation_rescheduled",
+            body=f"After the de-escalation, still-missed targets escalate again: {'; '.join(parts)}.",
+            data={"timer_ids": [t.pk for t in timers], "periods": [t.escalations for t in timers]},
+        )
+    return timers
+
+
+def _local(case: Case, moment: datetime) -> str:
+    return moment.astimezone(ZoneInfo(case.tenant.time_zone)).strftime("%a %-d %b, %H:%M")
 
 
 # --- supervisor actions (the escalation queue) -----------------------------------------------------

@@ -19,8 +19,12 @@ timer moves exactly when the case does (or neither does). What each event does:
     case.updated (kind)
     case.team_changed           clocks recomputed onto the new team's calendar (time used stays used)
     case.escalated (manual)     an escalation row, and the matrix level's people told
+    case.deescalated            breached clocks count a full period from now before raising again
     feedback.csat_submitted     a rating of a resolved case closes it (like "yes, solved")
     customer.created            the welcome message is scheduled (apps.sla.welcome)
+    customer.updated            tags or update cadence: the customer's open cases are recomputed;
+                                a new address, consent, channel or language: a failed welcome is
+                                tried again (apps.sla.customer_changes)
 """
 
 from django.db import transaction
@@ -28,7 +32,12 @@ from django.db import transaction
 from apps.cases.models import Case, CaseStatus, TimelineEntry
 from apps.common.domain_events import DomainEvent
 from apps.sla.actions import acknowledgement_send, case_closed_tell, case_reopened_tell, case_resolved_tell
-from apps.sla.escalations import escalation_record_manual, escalations_resolve_for_case
+from apps.sla.customer_changes import sla_customer_changed
+from apps.sla.escalations import (
+    escalation_record_manual,
+    escalations_resolve_for_case,
+    escalations_restart_count,
+)
 from apps.sla.models import TimerKind, TimerState
 from apps.sla.timers import (
     timer_start_auto_close,
@@ -108,9 +117,19 @@ def _on_csat(case: Case, event: DomainEvent) -> None:
         )
 
 
+def _on_deescalated(case: Case, event: DomainEvent) -> None:
+    escalations_restart_count(case=case, at=event.occurred_at)
+
+
 def on_domain_event(event: DomainEvent) -> None:
     if event.name == "customer.created":
         welcome_schedule(tenant_id=event.tenant_id, customer_id=event.customer_id, at=event.occurred_at)
+        return
+    if event.name == "customer.updated":
+        fields = event.data.get("fields", ())
+        sla_customer_changed(
+            tenant_id=event.tenant_id, customer_id=event.customer_id, fields=fields, at=event.occurred_at
+        )
         return
     if event.case_id is None:
         return
@@ -120,6 +139,7 @@ def on_domain_event(event: DomainEvent) -> None:
         "case.status_changed": _on_status_changed,
         "case.replied": _on_replied,
         "feedback.csat_submitted": _on_csat,
+        "case.deescalated": _on_deescalated,
     }.get(name)
     recompute = name in ("case.priority_changed", "case.team_changed") or (
         name == "case.updated" and "kind" in event.data.get("fields", ())
