@@ -236,6 +236,9 @@ REGISTRY: dict[str, Probe] = {
     "app/settings/sla/calendars/<int:pk>/delete/": object_page(
         lambda a: f"/app/settings/sla/calendars/{_calendar_of_a(a)}/delete/", "post"
     ),
+    "app/settings/sla/calendars/<int:pk>/teams/": object_page(
+        lambda a: f"/app/settings/sla/calendars/{_calendar_of_a(a)}/teams/", "post"
+    ),
     "app/settings/sla/calendars/<int:pk>/closures/": object_page(
         lambda a: f"/app/settings/sla/calendars/{_calendar_of_a(a)}/closures/", "post"
     ),

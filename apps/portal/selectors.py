@@ -12,7 +12,7 @@ from apps.customers.selectors import customer_orders
 from apps.portal.models import DataExport, ExportStatus, SignInCode
 from apps.sla.business_time import CalendarError
 from apps.sla.policies import combine_policies
-from apps.sla.selectors import calendar_snapshot, policies_of_tenant, resolve_due_times
+from apps.sla.selectors import calendar_snapshot, policies_of_tenant, resolve_due_times, team_calendar_ids
 from apps.tenants.models import Tenant
 
 # Statuses in which "we expect to resolve it by …" is a promise still worth showing.
@@ -30,12 +30,19 @@ def sign_in_code_for_delivery(*, tenant: Tenant, code_id: int) -> SignInCode | N
 
 
 def _policy_estimates(tenant: Tenant, customer: Customer, cases: list[Case]) -> dict[int, datetime]:
-    """The resolve target of each case's SLA policy, counted from when it was opened."""
+    """The resolve target of each case's SLA policy, counted from when it was opened (in the policy's
+    calendar, else the case's team's, else the default)."""
     policies = list(policies_of_tenant(tenant=tenant).filter(is_active=True))
+    team_calendars = team_calendar_ids(tenant=tenant, team_ids=[case.team_id for case in cases])
     estimates = {}
     for case in cases:
         effective = combine_policies(
-            policies, kind=case.kind, priority=case.priority, channel=case.source_channel, tags=customer.tags
+            policies,
+            kind=case.kind,
+            priority=case.priority,
+            channel=case.source_channel,
+            tags=customer.tags,
+            team_calendar_id=team_calendars.get(case.team_id),
         )
         calendar = calendar_snapshot(tenant=tenant, calendar_id=effective.calendar_id)
         try:

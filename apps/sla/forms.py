@@ -14,6 +14,7 @@ import holidays
 from django import forms
 from django.core.exceptions import ValidationError
 
+from apps.cases.models import Team
 from apps.sla.defaults import LevelSpec
 from apps.sla.durations import format_duration_input, parse_duration
 from apps.sla.models import (
@@ -24,6 +25,7 @@ from apps.sla.models import (
     NotifyWhom,
     SlaPolicy,
     TargetKind,
+    TeamCalendar,
     TimeBasis,
     Weekday,
 )
@@ -166,6 +168,45 @@ class CalendarForm(forms.Form):
             "is_default": data["is_default"],
             "opening_hours": data["opening_hours"],
         }
+
+
+class CalendarTeamsForm(forms.Form):
+    """Which teams work to one calendar; a team on another calendar moves to this one."""
+
+    teams = forms.ModelMultipleChoiceField(
+        queryset=Team.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Teams working to this calendar",
+        help_text="Their cases count business time in this calendar, unless a policy names its own.",
+        error_messages={
+            "invalid_choice": "Choose teams of this workspace.",
+            "invalid_pk_value": "Choose teams of this workspace.",
+        },
+    )
+
+    def __init__(
+        self, *args, tenant: Tenant, calendar: BusinessCalendar, links: dict[int, TeamCalendar], **kwargs
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["teams"]
+        field.queryset = Team.objects.for_tenant(tenant).order_by("name")
+        field.label_from_instance = lambda team: _team_label(team, links.get(team.pk), calendar)
+        if not self.is_bound:
+            self.initial["teams"] = [
+                team_id for team_id, link in links.items() if link.calendar_id == calendar.pk
+            ]
+
+    def team_ids(self) -> list[int]:
+        return [team.pk for team in self.cleaned_data["teams"]]
+
+
+def _team_label(team: Team, link: TeamCalendar | None, calendar: BusinessCalendar) -> str:
+    if link is None:
+        return f"{team.name} (now: the default calendar)" if not calendar.is_default else team.name
+    if link.calendar_id != calendar.pk:
+        return f"{team.name} (now: {link.calendar.name})"
+    return team.name
 
 
 class ClosureForm(forms.Form):

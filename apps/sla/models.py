@@ -177,6 +177,23 @@ class CalendarClosure(TenantOwnedModel):
         return start + (dash + end if end else "")
 
 
+class TeamCalendar(TenantOwnedModel):
+    """The business calendar a team works to; its cases count business time in it.
+
+    Kept in the SLA app so teams (apps.cases) know nothing of calendars. A policy's own calendar
+    still wins over the team's; see `apps.sla.policies.combine_policies`.
+    """
+
+    team = models.OneToOneField("cases.Team", on_delete=models.CASCADE, related_name="sla_calendar")
+    calendar = models.ForeignKey(BusinessCalendar, on_delete=models.PROTECT, related_name="team_links")
+
+    class Meta:
+        indexes = [models.Index(fields=["tenant", "calendar"], name="sla_teamcal_tenant_calendar")]
+
+    def __str__(self) -> str:
+        return f"{self.team_id} → {self.calendar_id}"
+
+
 class TimeBasis(models.TextChoices):
     BUSINESS = "business", "Business time"
     CALENDAR = "calendar", "Calendar time"
@@ -397,6 +414,7 @@ __all__ = [
     "SlaTimer",
     "StaffNotice",
     "TargetKind",
+    "TeamCalendar",
     "TimeBasis",
     "TimerKind",
     "TimerState",

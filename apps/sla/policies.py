@@ -6,6 +6,9 @@ warning share likewise. The tenant's fallback policy matches every case and sets
 each target is always defined. This lets a tenant say "chat is acknowledged within 1 business
 hour" and "urgent cases are resolved within 1 business day" as two short policies instead of one
 policy per combination of channel and priority.
+
+The calendar a case counts business time in: the calendar of the first matching policy that names
+one; else the calendar of the case's team (`TeamCalendar`); else the tenant's default calendar.
 """
 
 from collections.abc import Iterable
@@ -56,7 +59,7 @@ class EffectivePolicy:
     update: Target
     resolve: Target
     warn_share: Decimal
-    calendar_id: int | None  # None: the tenant's default calendar
+    calendar_id: int | None  # the policy's calendar, else the team's; None: the tenant's default
     update_follows_customer_cadence: bool
     policy_ids: tuple[int, ...]  # the matching policies, in the order considered
 
@@ -79,8 +82,12 @@ def combine_policies(
     priority: str,
     channel: str,
     tags: Iterable[str] | None = None,
+    team_calendar_id: int | None = None,
 ) -> EffectivePolicy:
-    """Combine `policies` (already in order, fallback last) for one case. Pure: no queries."""
+    """Combine `policies` (already in order, fallback last) for one case. Pure: no queries.
+
+    `team_calendar_id` is the calendar of the case's team, used when no matching policy names one.
+    """
     case = {
         "kind": (kind or "").strip().lower(),
         "priority": (priority or "").strip().lower(),
@@ -120,7 +127,7 @@ def combine_policies(
         update=targets[TargetKind.UPDATE],
         resolve=targets[TargetKind.RESOLVE],
         warn_share=warn_share if warn_share is not None else FALLBACK.warn_share,
-        calendar_id=calendar_id,
+        calendar_id=calendar_id if calendar_id is not None else team_calendar_id,
         update_follows_customer_cadence=bool(follows_cadence),
         policy_ids=tuple(matched),
     )

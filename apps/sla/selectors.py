@@ -15,6 +15,7 @@ from apps.sla.models import (
     OpeningPeriod,
     SlaPolicy,
     SlaTimer,
+    TeamCalendar,
     TimerKind,
     TimerState,
 )
@@ -84,7 +85,9 @@ def _load_snapshot(tenant: Tenant, calendar_id: int | None) -> CalendarSnapshot:
 def calendars_of_tenant(*, tenant: Tenant) -> QuerySet[BusinessCalendar]:
     return (
         BusinessCalendar.objects.for_tenant(tenant)
-        .annotate(policy_count=Count("policies", distinct=True))
+        .annotate(
+            policy_count=Count("policies", distinct=True), team_count=Count("team_links", distinct=True)
+        )
         .prefetch_related(Prefetch("periods", queryset=OpeningPeriod.objects.for_tenant(tenant)))
         .order_by("-is_default", "name")
     )
@@ -118,6 +121,22 @@ def policies_of_tenant(*, tenant: Tenant) -> QuerySet[SlaPolicy]:
     )
 
 
+def team_calendar_ids(*, tenant: Tenant, team_ids: Iterable[int | None]) -> dict[int, int]:
+    """The calendar each of these teams works to, by team id (teams without one are left out)."""
+    ids = {team_id for team_id in team_ids if team_id is not None}
+    if not ids:
+        return {}
+    return dict(
+        TeamCalendar.objects.for_tenant(tenant).filter(team_id__in=ids).values_list("team_id", "calendar_id")
+    )
+
+
+def team_calendar_links(*, tenant: Tenant) -> dict[int, TeamCalendar]:
+    """Each team's calendar link, by team id (a team without one works to the default calendar)."""
+    links = TeamCalendar.objects.for_tenant(tenant).select_related("calendar")
+    return {link.team_id: link for link in links}
+
+
 def policy_for(
     *,
     tenant: Tenant,
@@ -125,10 +144,17 @@ def policy_for(
     priority: str = "",
     channel: str = "",
     tags: Iterable[str] | None = None,
+    team_id: int | None = None,
 ) -> EffectivePolicy:
-    """The targets a case with these attributes gets (see `apps.sla.policies` for the rules)."""
+    """The targets a case with these attributes gets (see `apps.sla.policies` for the rules).
+
+    `team_id`: the case's team, whose calendar applies when no matching policy names a calendar.
+    """
     policies = policies_of_tenant(tenant=tenant).filter(is_active=True)
-    return combine_policies(policies, kind=kind, priority=priority, channel=channel, tags=tags)
+    team_calendar_id = team_calendar_ids(tenant=tenant, team_ids=[team_id]).get(team_id)
+    return combine_policies(
+        policies, kind=kind, priority=priority, channel=channel, tags=tags, team_calendar_id=team_calendar_id
+    )
 
 
 def escalation_matrix(*, tenant: Tenant) -> list[EscalationLevel]:

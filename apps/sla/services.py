@@ -5,7 +5,7 @@ cached snapshot after commit, so timers computed afterwards see the new hours; t
 services then have the open cases' clocks recomputed by a task (`apps.sla.recompute`).
 """
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import date, time, timedelta
 from decimal import Decimal
 from itertools import pairwise
@@ -18,6 +18,7 @@ from django.db.models import Max
 
 from apps.accounts.models import User
 from apps.audit.services import audit_record
+from apps.cases.models import Team
 from apps.sla.defaults import (
     DEFAULT_CALENDAR_NAME,
     DEFAULT_ESCALATION,
@@ -37,6 +38,7 @@ from apps.sla.models import (
     NotifyWhom,
     OpeningPeriod,
     SlaPolicy,
+    TeamCalendar,
 )
 from apps.sla.selectors import snapshot_cache_key
 from apps.tenants.models import Membership, Tenant
@@ -45,11 +47,14 @@ OpeningHours = dict[int, list[tuple[time, time]]]  # weekday (0 = Monday) → pe
 BASIS_FIELD_OF = dict(TARGET_FIELDS.values())
 
 
-def _recompute_open_cases(tenant_id: int) -> None:
-    """After commit, move the clocks of open cases to the changed targets or hours (a task)."""
+def _recompute_open_cases(tenant_id: int, **only: Any) -> None:
+    """After commit, move the clocks of open cases to the changed targets or hours (a task).
+
+    `only`: `team_ids` (and the `cause` to show) to recompute only those teams' cases.
+    """
     from apps.sla.tasks import sla_recompute_tenant
 
-    transaction.on_commit(lambda: sla_recompute_tenant.delay(tenant_id=tenant_id))
+    transaction.on_commit(lambda: sla_recompute_tenant.delay(tenant_id=tenant_id, **only))
 
 
 def _forget_snapshots(calendar: BusinessCalendar) -> None:
@@ -196,9 +201,52 @@ def calendar_delete(*, tenant: Tenant, actor: User | None, calendar: BusinessCal
         raise ValidationError("The default calendar cannot be deleted; make another one the default first.")
     if SlaPolicy.objects.for_tenant(tenant).filter(calendar=calendar).exists():
         raise ValidationError("Policies use this calendar; give them another calendar first.")
+    if TeamCalendar.objects.for_tenant(tenant).filter(calendar=calendar).exists():
+        raise ValidationError("Teams work to this calendar; give them another calendar first.")
     _forget_snapshots(calendar)
     audit_record(tenant=tenant, actor=actor, action="sla_calendar.deleted", target=calendar)
     BusinessCalendar.objects.for_tenant(tenant).filter(pk=calendar.pk).delete()
+
+
+@transaction.atomic
+def calendar_teams_set(
+    *, tenant: Tenant, actor: User | None, calendar: BusinessCalendar, team_ids: Iterable[int]
+) -> list[int]:
+    """Make exactly these teams work to `calendar`; returns their ids.
+
+    A chosen team that worked to another calendar moves to this one; a team that worked to this
+    one and is not chosen goes back to the default. The open cases of the teams that moved are
+    recomputed after commit (a policy's own calendar still wins over the team's).
+    """
+    wanted = set(team_ids)
+    known = set(Team.objects.for_tenant(tenant).filter(pk__in=wanted).values_list("pk", flat=True))
+    if calendar.tenant_id != tenant.pk or known != wanted:
+        raise ValidationError({"teams": "Choose teams of this workspace."})
+    # One writer at a time per tenant: a team has one calendar, and two admins may move it at once.
+    Tenant.objects.select_for_update().filter(pk=tenant.pk).first()
+    links = TeamCalendar.objects.for_tenant(tenant)
+    before = set(links.filter(calendar=calendar).values_list("team_id", flat=True))
+    moved_from = dict(
+        links.filter(team_id__in=wanted).exclude(calendar=calendar).values_list("team_id", "calendar_id")
+    )
+    links.filter(calendar=calendar).exclude(team_id__in=wanted).delete()
+    links.filter(team_id__in=moved_from).update(calendar=calendar)
+    TeamCalendar.objects.bulk_create(
+        TeamCalendar(tenant=tenant, team_id=team_id, calendar=calendar)
+        for team_id in sorted(wanted - before - set(moved_from))
+    )
+    changed = sorted(before ^ wanted)
+    if changed:
+        audit_record(
+            tenant=tenant,
+            actor=actor,
+            action="sla_calendar.teams_set",
+            target=calendar,
+            changes={"team_ids": [sorted(before), sorted(wanted)]},
+            metadata={"moved_from_calendar": {str(team): cal for team, cal in moved_from.items()}},
+        )
+        _recompute_open_cases(tenant.pk, team_ids=changed, cause=f"team calendar set to {calendar.name}")
+    return sorted(wanted)
 
 
 @transaction.atomic

@@ -3,7 +3,8 @@
 - `sla_sweep_due_timers`: beat, every few seconds (`CELERY_BEAT_SCHEDULE`), see `apps.sla.sweeper`.
 - `sla_fire_timer`: right after a case opens, so its acknowledgement leaves at once instead of at
   the next sweep (the sweep remains the safety net if this task is lost).
-- `sla_recompute_tenant`: after an admin changes a policy or a calendar, open cases follow.
+- `sla_recompute_tenant`: after an admin changes a policy or a calendar, open cases follow (only
+  some teams' cases after a change of which calendar they work to).
 - `send_staff_notice_email`: the email copy of an in-app notice, after commit.
 """
 
@@ -16,7 +17,7 @@ from django.urls import NoReverseMatch, reverse
 
 from apps.common.clock import now
 from apps.sla.models import StaffNotice
-from apps.sla.recompute import timers_recompute_for_tenant
+from apps.sla.recompute import RECOMPUTE_CAUSE, timers_recompute_for_tenant
 from apps.sla.sweeper import sla_sweep, timer_fire
 from apps.tenants.context import tenant_context
 from apps.tenants.models import Tenant
@@ -43,9 +44,13 @@ def sla_fire_timer(*, tenant_id: int, timer_id: int) -> str:
 
 
 @shared_task(ignore_result=True)
-def sla_recompute_tenant(*, tenant_id: int) -> int:
+def sla_recompute_tenant(
+    *, tenant_id: int, team_ids: list[int] | None = None, cause: str = RECOMPUTE_CAUSE
+) -> int:
     tenant = _tenant(tenant_id)
-    return timers_recompute_for_tenant(tenant=tenant, at=now()) if tenant else 0
+    if tenant is None:
+        return 0
+    return timers_recompute_for_tenant(tenant=tenant, at=now(), cause=cause, team_ids=team_ids)
 
 
 def _case_url(tenant: Tenant, reference: str) -> str:

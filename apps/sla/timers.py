@@ -5,7 +5,8 @@ How a clock counts. A timer has a `duration` (business or calendar time) and run
 clock passes a *threshold* (a share of the duration) at `add_time(started_at, threshold - consumed)`.
 Pausing adds the stretch to `consumed`; resuming starts a new stretch at that moment. So a case that
 waited two days for the customer keeps exactly the time it had left, and a recompute (a new
-priority, a changed policy) only swaps `duration`: the time already used stays used.
+priority, a changed policy, a new team with other hours) only swaps `duration` and the calendar: the
+time already used stays used, counted in the old calendar; the rest is counted in the new one.
 
 The thresholds, in the order the sweeper meets them:
 
@@ -118,12 +119,14 @@ def _update_target(case: Case, policy: EffectivePolicy) -> tuple[timedelta, bool
 
 
 def effective_policy(case: Case) -> EffectivePolicy:
+    """The case's targets, and its calendar: the policy's, else its team's, else the default."""
     return policy_for(
         tenant=case.tenant,
         kind=case.kind,
         priority=case.priority,
         channel=case.source_channel,
         tags=case.customer.tags,
+        team_id=case.team_id,
     )
 
 
@@ -262,7 +265,7 @@ def timers_resume(*, case: Case, at: datetime) -> list[SlaTimer]:
 
 
 def timers_recompute(*, case: Case, at: datetime, cause: str) -> list[SlaTimer]:
-    """Apply the targets the case's policy gives now (new priority or kind, a changed policy).
+    """Apply the targets and calendar the case gets now (new priority, kind or team, a changed policy).
 
     Time already used stays used; a breached timer keeps its breach and its escalations.
     """

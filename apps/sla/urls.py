@@ -18,6 +18,7 @@ urlpatterns = [
     path(f"{SETTINGS}calendars/regions/", views.calendar_subdivisions, name="calendar_subdivisions"),
     path(f"{SETTINGS}calendars/<int:pk>/", views.calendar_edit, name="calendar_edit"),
     path(f"{SETTINGS}calendars/<int:pk>/delete/", views.calendar_delete_view, name="calendar_delete"),
+    path(f"{SETTINGS}calendars/<int:pk>/teams/", views.calendar_teams_view, name="calendar_teams"),
     path(f"{SETTINGS}calendars/<int:pk>/closures/", views.closure_add_view, name="closure_add"),
     path(
         f"{SETTINGS}calendars/<int:pk>/closures/<int:closure_pk>/delete/",

@@ -19,6 +19,7 @@ from apps.sla.defaults import holiday_region_for
 from apps.sla.durations import parse_duration
 from apps.sla.forms import (
     CalendarForm,
+    CalendarTeamsForm,
     ClosureForm,
     EscalationFormSet,
     PolicyForm,
@@ -44,10 +45,12 @@ from apps.sla.selectors import (
     policies_of_tenant,
     policy_for,
     snapshot_of,
+    team_calendar_links,
 )
 from apps.sla.services import (
     calendar_create,
     calendar_delete,
+    calendar_teams_set,
     calendar_update,
     closure_add,
     closure_remove,
@@ -250,10 +253,27 @@ def calendar_create_view(request: HttpRequest) -> HttpResponse:
     return render_settings(request, "sla/calendar_form.html", {"form": form, "calendar": None})
 
 
+def _calendar_of(request: HttpRequest, pk: int) -> BusinessCalendar:
+    return get_object_or_404(
+        BusinessCalendar.objects.for_tenant(request.tenant).prefetch_related("periods"), pk=pk
+    )
+
+
 def _calendar_page(
-    request: HttpRequest, calendar: BusinessCalendar, form: CalendarForm, closure_form: ClosureForm
+    request: HttpRequest,
+    calendar: BusinessCalendar,
+    *,
+    form: CalendarForm | None = None,
+    closure_form: ClosureForm | None = None,
+    teams_form: CalendarTeamsForm | None = None,
 ) -> HttpResponse:
+    """The calendar's page; each of its forms not given shows the saved values (or is empty)."""
     tenant = request.tenant
+    if form is None:
+        initial = CalendarForm.initial_for(calendar, opening_hours_by_weekday(calendar))
+        form = CalendarForm(initial=initial, calendar=calendar)
+    closure_form = closure_form or ClosureForm()
+    teams_form = teams_form or _teams_form(request, calendar)
     closures = list(calendar_closures(tenant=tenant, calendar=calendar))
     snapshot = snapshot_of(calendar)
     at = now()
@@ -262,6 +282,7 @@ def _calendar_page(
         "calendar": calendar,
         "form": form,
         "closure_form": closure_form,
+        "teams_form": teams_form,
         "closures": [closure for closure in closures if closure.end_date >= today],
         "past_closure_count": sum(1 for closure in closures if closure.end_date < today),
         "status": calendar_status(snapshot, at),
@@ -297,9 +318,7 @@ def _deadline_check(request: HttpRequest, calendar: BusinessCalendar, snapshot) 
 @require_http_methods(["GET", "POST"])
 def calendar_edit(request: HttpRequest, pk: int) -> HttpResponse:
     tenant = request.tenant
-    calendar = get_object_or_404(
-        BusinessCalendar.objects.for_tenant(tenant).prefetch_related("periods"), pk=pk
-    )
+    calendar = _calendar_of(request, pk)
     initial = CalendarForm.initial_for(calendar, opening_hours_by_weekday(calendar))
     form = CalendarForm(request.POST or None, initial=initial, calendar=calendar)
     if request.method == "POST" and form.is_valid():
@@ -310,7 +329,34 @@ def calendar_edit(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, f"Calendar “{calendar.name}” saved.")
             return redirect("sla:calendar_edit", pk=calendar.pk)
-    return _calendar_page(request, calendar, form, ClosureForm())
+    return _calendar_page(request, calendar, form=form)
+
+
+def _teams_form(request: HttpRequest, calendar: BusinessCalendar, data=None) -> CalendarTeamsForm:
+    links = team_calendar_links(tenant=request.tenant)
+    return CalendarTeamsForm(data, tenant=request.tenant, calendar=calendar, links=links)
+
+
+@admin_required
+@require_POST
+def calendar_teams_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Choose the teams that work to this calendar."""
+    tenant = request.tenant
+    calendar = _calendar_of(request, pk)
+    teams_form = _teams_form(request, calendar, request.POST)
+    if teams_form.is_valid():
+        try:
+            team_ids = calendar_teams_set(
+                tenant=tenant, actor=request.user, calendar=calendar, team_ids=teams_form.team_ids()
+            )
+        except ValidationError as error:
+            apply_service_errors(teams_form, error)
+        else:
+            count = len(team_ids)
+            teams = "1 team now works" if count == 1 else f"{count or 'No'} teams now work"
+            messages.success(request, f"{teams} to “{calendar.name}”.")
+            return redirect("sla:calendar_edit", pk=calendar.pk)
+    return _calendar_page(request, calendar, teams_form=teams_form)
 
 
 @admin_required
@@ -339,9 +385,7 @@ def calendar_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def closure_add_view(request: HttpRequest, pk: int) -> HttpResponse:
     tenant = request.tenant
-    calendar = get_object_or_404(
-        BusinessCalendar.objects.for_tenant(tenant).prefetch_related("periods"), pk=pk
-    )
+    calendar = _calendar_of(request, pk)
     closure_form = ClosureForm(request.POST)
     if closure_form.is_valid():
         try:
@@ -353,9 +397,7 @@ def closure_add_view(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, f"Closure “{closure.name}” added.")
             return redirect("sla:calendar_edit", pk=calendar.pk)
-    hours = opening_hours_by_weekday(calendar)
-    form = CalendarForm(initial=CalendarForm.initial_for(calendar, hours), calendar=calendar)
-    return _calendar_page(request, calendar, form, closure_form)
+    return _calendar_page(request, calendar, closure_form=closure_form)
 
 
 @admin_required
