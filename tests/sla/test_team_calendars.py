@@ -18,7 +18,8 @@ from django.urls import reverse
 from apps.audit.models import AuditEvent
 from apps.cases.models import TimelineEntry
 from apps.cases.services import case_change_team
-from apps.sla.models import BusinessCalendar, TeamCalendar
+from apps.portal.selectors import expected_resolutions
+from apps.sla.models import BusinessCalendar, SlaTimer, TeamCalendar
 from apps.sla.policies import combine_policies
 from apps.sla.recompute import timers_recompute_for_tenant
 from apps.sla.selectors import default_calendar, policies_of_tenant, policy_for
@@ -97,6 +98,16 @@ class TestClocks:
         assert due(case, "acknowledge") == london(9, 20)  # 15:00 in New York
         assert due(case, "first_response") == london(10, 16)  # Tue 11:00 NY: 6 h Monday, 2 h Tuesday
         assert due(case, "resolve") == london(16, 16)  # 40 business hours later, Mon 16 Jun 11:00 NY
+
+    def test_the_portal_estimate_of_a_case_without_clocks_uses_the_team_calendar(self, tenant, us_team):
+        # Monday 10:00 in London is 05:00 in New York: the clock starts when New York opens.
+        case = open_case(tenant, london(9, 10), source_channel="email", team=us_team)
+        SlaTimer.objects.for_tenant(tenant).filter(case=case).delete()  # opened before the SLA engine
+
+        with time_machine.travel(london(9, 11), tick=False):
+            estimates = expected_resolutions(tenant=tenant, customer=case.customer, cases=[case])
+
+        assert estimates == {case.pk: london(13, 22)}  # Friday 17:00 NY; London hours: Mon 16 Jun 10:00
 
     def test_the_same_email_to_a_team_without_a_calendar_counts_in_london(self, tenant):
         case = open_case(tenant, london(9, 16), source_channel="email", team=TeamFactory(tenant=tenant))
