@@ -284,6 +284,9 @@ REGISTRY: dict[str, Probe] = {
     "api/v1/cases/<str:reference>/escalate/": object_api(
         lambda a: f"/api/v1/cases/{_case_of_a(a)}/escalate/", "post"
     ),
+    "api/v1/cases/<str:reference>/delay/": object_api(
+        lambda a: f"/api/v1/cases/{_case_of_a(a)}/delay/", "post"
+    ),
     "api/v1/cases/<str:reference>/messages/": object_api(
         lambda a: f"/api/v1/cases/{_case_of_a(a)}/messages/", "post"
     ),
@@ -306,6 +309,7 @@ REGISTRY: dict[str, Probe] = {
     "app/cases/<str:reference>/escalate/": object_page(
         lambda a: f"/app/cases/{_case_of_a(a)}/escalate/", "post"
     ),
+    "app/cases/<str:reference>/delay/": object_page(lambda a: f"/app/cases/{_case_of_a(a)}/delay/", "post"),
     "app/cases/<str:reference>/order/": object_page(lambda a: f"/app/cases/{_case_of_a(a)}/order/", "post"),
     "app/cases/<str:reference>/tags/": object_page(lambda a: f"/app/cases/{_case_of_a(a)}/tags/", "post"),
     "app/cases/<str:reference>/priority/": object_page(

@@ -140,6 +140,9 @@ class TeamForm(CaseForm):
     note = forms.CharField(
         label="Note for the new team (internal)", required=False, max_length=2000, widget=forms.TextInput()
     )
+    reason_for_customer = forms.CharField(
+        label="Why, for the customer (optional)", required=False, max_length=300, widget=forms.TextInput()
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -157,6 +160,34 @@ class EscalateForm(CaseForm):
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2, "placeholder": "e.g. Customer threatens to cancel"}),
         error_messages={"required": "Say why the case is escalated."},
+    )
+
+
+class DelayForm(CaseForm):
+    """A delay notice: cause, impact and the new expected time, in the tenant's time zone."""
+
+    cause = forms.CharField(
+        label="Cause",
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 2, "placeholder": "e.g. our supplier needs another week"}),
+        error_messages={"required": "Say why the case is delayed; the customer is told."},
+    )
+    impact = forms.CharField(
+        label="What it means for the customer",
+        required=False,
+        max_length=300,
+        widget=forms.TextInput(attrs={"placeholder": "e.g. the refund reaches your card later"}),
+    )
+    new_expected_at = forms.DateTimeField(
+        label="New expected resolution",
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+        widget=forms.DateTimeInput(
+            attrs={"type": "datetime-local", "id": "delay-new-expected"}, format="%Y-%m-%dT%H:%M"
+        ),
+        error_messages={
+            "required": "Give the new expected resolution.",
+            "invalid": "Give a date and time, e.g. 2026-12-01 17:00.",
+        },
     )
 
 
@@ -246,6 +277,15 @@ class CaseCreateForm(forms.Form):
     assignee = forms.ModelChoiceField(queryset=None, required=False, empty_label="Unassigned")
     order_number = forms.CharField(label="Order number", required=False, max_length=64)
     tags = forms.CharField(required=False, max_length=1000, help_text="Comma-separated")
+    initial_assessment = forms.CharField(
+        label="Initial assessment",
+        required=False,
+        max_length=300,
+        help_text="Quoted in the acknowledgement the customer gets; without it, the case kind and team.",
+        widget=forms.TextInput(
+            attrs={"placeholder": "e.g. we have found your return and are checking the refund"}
+        ),
+    )
 
     # Service field → form field, for errors from customer_create and case_open.
     SERVICE_FIELDS = {

@@ -138,6 +138,15 @@ class Case(TenantOwnedModel):
     team = models.ForeignKey(Team, null=True, blank=True, on_delete=models.SET_NULL, related_name="cases")
     order = models.ForeignKey(Order, null=True, blank=True, on_delete=models.SET_NULL, related_name="cases")
     tags = ArrayField(models.CharField(max_length=50), default=list, blank=True)
+    initial_assessment = models.CharField(
+        max_length=300, blank=True, help_text="The agent's first assessment, quoted in the acknowledgement."
+    )
+    promised_resolution_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="The expected resolution announced in the latest delay notice; what the customer is told "
+        "instead of the SLA estimate until the case is resolved.",
+    )
     escalation_level = models.PositiveSmallIntegerField(default=0)
     acknowledged_at = models.DateTimeField(null=True, blank=True)
     first_response_at = models.DateTimeField(null=True, blank=True)

@@ -9,7 +9,9 @@ Services trust that the caller may see the case (views fetch it through `cases_v
 through its principal); they check everything about the change itself.
 """
 
+import zoneinfo
 from collections.abc import Iterable, Mapping
+from datetime import datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -21,6 +23,7 @@ from apps.audit.services import audit_record
 from apps.cases.attachments import attachments_check, attachments_store
 from apps.cases.exceptions import ConflictError, IllegalTransition
 from apps.cases.models import (
+    OPEN_STATUSES,
     AuthorKind,
     Case,
     CaseKind,
@@ -212,6 +215,8 @@ def _status_change(case: Case, *, actor: Actor, to_status: str, reason: str = ""
     elif to_status == CaseStatus.REOPENED:
         case.resolved_at = None
         case.closed_at = None
+    if to_status in (CaseStatus.RESOLVED, CaseStatus.CLOSED, CaseStatus.REOPENED):
+        case.promised_resolution_at = None  # a promise ends with the work it was about
     return _append(
         case,
         actor=actor,
@@ -221,7 +226,7 @@ def _status_change(case: Case, *, actor: Actor, to_status: str, reason: str = ""
     )
 
 
-MILESTONE_FIELDS = ("status", "acknowledged_at", "resolved_at", "closed_at")
+MILESTONE_FIELDS = ("status", "acknowledged_at", "resolved_at", "closed_at", "promised_resolution_at")
 
 
 # --- teams ----------------------------------------------------------------------------------------
@@ -286,10 +291,13 @@ def case_open(
     order: Order | None = None,
     tags: Iterable[str] = (),
     attachments: Iterable[UploadedFile] = (),
+    initial_assessment: str = "",
 ) -> Case:
     """Open a case for `customer` with the next reference (e.g. ACME-1042).
 
     The timeline starts with a customer-visible "opened" entry carrying any attachments.
+    `initial_assessment` is the agent's first assessment, quoted in the automatic acknowledgement
+    (without one the acknowledgement names the case kind and the team handling it).
     """
     if customer.tenant_id != tenant.pk:
         raise ValidationError({"customer": "No such customer."})
@@ -316,6 +324,7 @@ def case_open(
         assignee=assignee,
         order=order,
         tags=normalize_tags(tags),
+        initial_assessment=(initial_assessment or "").strip(),
     )
     # Choices and lengths; relations were checked above and the counter makes the number unique.
     case.clean_fields(exclude=["tenant", "customer", "team", "assignee", "order", "priority_rank"])
@@ -394,13 +403,20 @@ def case_assign(
 
 @transaction.atomic
 def case_change_team(
-    *, actor: Actor, case: Case, team: Team | None, note: str = "", expected_version: int | None = None
+    *,
+    actor: Actor,
+    case: Case,
+    team: Team | None,
+    note: str = "",
+    reason_for_customer: str = "",
+    expected_version: int | None = None,
 ) -> Case:
     """Route the case to another team and tell the customer.
 
     Besides the internal team-change entry (with the agent's `note`), the customer gets a visible
     "handed over" message on their preferred channel, waiting for the notification pipeline
-    (`pending_delivery`). An assignee who is not in the new team is unassigned, so the case lands
+    (`pending_delivery`), saying why when the agent gave a `reason_for_customer` ("they can issue
+    the refund directly"). An assignee who is not in the new team is unassigned, so the case lands
     in that team's pool.
     """
     case = _lock(case, expected_version)
@@ -431,17 +447,19 @@ def case_change_team(
     )
     handover = None
     if team is not None:
+        reason = (reason_for_customer or "").strip().rstrip(".")
+        because = f", because {reason}" if reason else ""
         handover = _append(
             case,
             actor=actor,
             kind=EntryKind.CUSTOMER_UPDATE,
-            body=f"Your request {case.reference} has been handed over to our {team.name} team, "
-            "who will continue with it.",
+            body=f"Your request {case.reference} has been handed over to our {team.name} team{because}. "
+            "They will continue with it.",
             visibility=Visibility.CUSTOMER,
             direction=Direction.OUTBOUND,
             channel=_customer_channel(case.customer),
             pending_delivery=True,
-            data={"event": "handover", "to_team_id": team.pk},
+            data={"event": "handover", "to_team_id": team.pk, "reason": reason},
         )
     _save(case, *changed)
     _audit(case, actor=actor, action="case.team_changed", changes={"team_id": [previous, case.team_id]})
@@ -452,6 +470,88 @@ def case_change_team(
         to_team_id=case.team_id,
         entry_id=handover.pk if handover else None,
     )
+    return case
+
+
+DELAY_TEXT_LIMIT = 300
+
+
+def _delay_fields(*, cause: str, impact: str, new_expected_at: datetime) -> tuple[str, str]:
+    cause = (cause or "").strip().rstrip(".")
+    impact = (impact or "").strip().rstrip(".")
+    errors = {}
+    if not cause:
+        errors["cause"] = "Say why the case is delayed; the customer is told."
+    elif len(cause) > DELAY_TEXT_LIMIT:
+        errors["cause"] = f"Keep the cause under {DELAY_TEXT_LIMIT} characters."
+    if len(impact) > DELAY_TEXT_LIMIT:
+        errors["impact"] = f"Keep the impact under {DELAY_TEXT_LIMIT} characters."
+    if new_expected_at is None or new_expected_at.tzinfo is None:
+        errors["new_expected_at"] = "Give the new expected resolution as a date and time."
+    elif new_expected_at <= now():
+        errors["new_expected_at"] = "The new expected resolution must be in the future."
+    if errors:
+        raise ValidationError(errors)
+    return cause, impact
+
+
+@transaction.atomic
+def case_announce_delay(
+    *,
+    actor: Actor,
+    case: Case,
+    cause: str,
+    new_expected_at: datetime,
+    impact: str = "",
+    expected_version: int | None = None,
+) -> Case:
+    """Tell the customer at once that an open case will take longer than planned.
+
+    The procedures require a delay notice to state the cause, what it means for the customer and the
+    new expected resolution time. That time becomes the case's promised resolution, quoted by the
+    portal and later messages instead of the SLA estimate until the case is resolved; the SLA
+    targets themselves do not move (a breach stays a breach). The notice is a customer-visible entry
+    waiting for delivery, sent with the approved `case.delayed` template.
+    """
+    case = _lock(case, expected_version)
+    if case.status not in OPEN_STATUSES:
+        raise ValidationError({"status": "Only an open case can be delayed."})
+    cause, impact = _delay_fields(cause=cause, impact=impact, new_expected_at=new_expected_at)
+    previous = case.promised_resolution_at
+    case.promised_resolution_at = new_expected_at
+    local = new_expected_at.astimezone(zoneinfo.ZoneInfo(case.tenant.time_zone))
+    impact_text = f" What this means for you: {impact}." if impact else ""
+    entry = _append(
+        case,
+        actor=actor,
+        kind=EntryKind.CUSTOMER_UPDATE,
+        body=f"We are sorry: your request {case.reference} will take longer than planned, because {cause}."
+        f"{impact_text} We now expect to resolve it by {local:%a %-d %b %Y, %H:%M}.",
+        visibility=Visibility.CUSTOMER,
+        direction=Direction.OUTBOUND,
+        channel=_customer_channel(case.customer),
+        pending_delivery=True,
+        data={
+            "event": "delay",
+            "cause": cause,
+            "impact": impact,
+            "new_expected_at": new_expected_at.isoformat(),
+            "previous_expected_at": previous.isoformat() if previous else None,
+        },
+    )
+    _save(case, "promised_resolution_at")
+    _audit(
+        case,
+        actor=actor,
+        action="case.delay_announced",
+        changes={
+            "promised_resolution_at": [
+                previous.isoformat() if previous else None,
+                new_expected_at.isoformat(),
+            ]
+        },
+    )
+    _publish(case, "case.delay_announced", entry_id=entry.pk)
     return case
 
 

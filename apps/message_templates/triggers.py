@@ -406,6 +406,38 @@ _register(
 )
 _register(
     _trigger(
+        "case.delayed",
+        "Delay notice",
+        "When an agent announces that an open case will take longer than expected.",
+        "States the cause of the delay, what it means for the customer and the new expected resolution time.",
+        CUSTOMER,
+        COMPANY,
+        PORTAL_LINKS,
+        CASE,
+        (
+            Variable(
+                "case.delay_reason",
+                "Why the case is late, in one plain sentence.",
+                _loc(
+                    "our payments provider needs to confirm the refund first",
+                    "unser Zahlungsdienstleister die Erstattung erst bestätigen muss",
+                ),
+                BODY_FIELDS,
+            ),
+            Variable(
+                "case.delay_impact",
+                "What the delay means for the customer (may be empty).",
+                _loc(
+                    "the money will reach your card a few days later than we said",
+                    "der Betrag Ihrer Karte einige Tage später gutgeschrieben wird als angekündigt",
+                ),
+            ),
+            EXPECTED_RESOLUTION.required(BODY_FIELDS),
+        ),
+    )
+)
+_register(
+    _trigger(
         "case.handoff",
         "Handoff to another team",
         "When a case is routed to another team.",

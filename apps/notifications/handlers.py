@@ -7,7 +7,7 @@ event sends what:
 |---|---|
 | order.placed, order.confirmed | `order.confirmed` (once per order) |
 | order.processing_delayed, order.shipped, order.delivered, order.delayed | the trigger of the same name |
-| case.replied, case.team_changed with an entry waiting for delivery | that entry (agent reply, hand-over) |
+| case.replied, case.team_changed, case.delay_announced | the entry waiting for delivery |
 
 The case messages with timing rules (acknowledgement, status updates, resolution confirmation, closure
 notice) and the welcome (within 24 hours, outside quiet hours) are sent by the SLA engine
@@ -72,6 +72,7 @@ HANDLERS = {
     **dict.fromkeys(ORDER_TRIGGERS, _order_event),
     "case.replied": _entry_event,
     "case.team_changed": _entry_event,
+    "case.delay_announced": _entry_event,
 }
 
 

@@ -53,11 +53,11 @@ def _policy_estimates(tenant: Tenant, customer: Customer, cases: list[Case]) -> 
 
 
 def expected_resolutions(*, tenant: Tenant, customer: Customer, cases: Iterable[Case]) -> dict[int, datetime]:
-    """When each open case should be resolved, by case id: the due time of its running SLA
-    resolution timer; for a case without one (opened before the SLA engine ran), its policy's
-    resolve target from when it was opened. A reopened case without a timer, a case waiting for the
-    customer (its clock is paused) and an estimate already passed give none: a missed date is no
-    promise.
+    """When each open case should be resolved, by case id: the time promised in its latest delay
+    notice; else the due time of its running SLA resolution timer; for a case without one (opened
+    before the SLA engine ran), its policy's resolve target from when it was opened. A reopened
+    case without a timer, a case waiting for the customer (its clock is paused) and an estimate
+    already passed give none: a missed date is no promise.
     """
     cases = [case for case in cases if case.status in ESTIMATED_STATUSES]
     if not cases:
@@ -66,6 +66,7 @@ def expected_resolutions(*, tenant: Tenant, customer: Customer, cases: Iterable[
     untimed = [case for case in cases if case.pk not in estimates and case.status != CaseStatus.REOPENED]
     if untimed:
         estimates.update(_policy_estimates(tenant, customer, untimed))
+    estimates.update({case.pk: case.promised_resolution_at for case in cases if case.promised_resolution_at})
     moment = now()
     return {case_id: due for case_id, due in estimates.items() if due > moment}
 

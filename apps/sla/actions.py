@@ -42,6 +42,10 @@ def _live_timer(case: Case, kind: str) -> SlaTimer | None:
 
 
 def expected_resolution(case: Case) -> datetime | None:
+    """What the customer is told: the time promised in the latest delay notice, else the resolve
+    clock's due time."""
+    if case.promised_resolution_at is not None:
+        return case.promised_resolution_at
     timer = _live_timer(case, TimerKind.RESOLVE)
     return timer.due_at if timer is not None else None
 

@@ -15,6 +15,7 @@ timer moves exactly when the case does (or neither does). What each event does:
       → reopened                auto-close cancelled, resolve and update clocks restart, the
                                 assignee is told
     case.replied                acknowledge and first response met; the update clock restarts
+    case.delay_announced        the update clock restarts (the delay notice was an update)
     case.priority_changed,      targets recomputed from the policy
     case.updated (kind)
     case.team_changed           clocks recomputed onto the new team's calendar (time used stays used)
@@ -108,6 +109,12 @@ def _on_replied(case: Case, event: DomainEvent) -> None:
         timers_restart_update(case=case, at=event.occurred_at)
 
 
+def _on_delay_announced(case: Case, event: DomainEvent) -> None:
+    """A delay notice is an update to the customer: the update clock starts again."""
+    if case.is_open:
+        timers_restart_update(case=case, at=event.occurred_at)
+
+
 def _on_csat(case: Case, event: DomainEvent) -> None:
     if case.status == CaseStatus.RESOLVED:
         from apps.cases.services import case_transition
@@ -138,6 +145,7 @@ def on_domain_event(event: DomainEvent) -> None:
         "case.opened": _on_opened,
         "case.status_changed": _on_status_changed,
         "case.replied": _on_replied,
+        "case.delay_announced": _on_delay_announced,
         "feedback.csat_submitted": _on_csat,
         "case.deescalated": _on_deescalated,
     }.get(name)

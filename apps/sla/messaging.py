@@ -56,7 +56,10 @@ def why_not_sent(notification: Notification | None) -> str:
 
 
 def initial_assessment(case: Case) -> str:
-    """ "We have logged your complaint and our Billing team is looking into it." (no trailing stop)."""
+    """The line the agent wrote when opening the case, else "we have logged your complaint and our
+    Billing team is looking into it" (no trailing stop)."""
+    if case.initial_assessment:
+        return case.initial_assessment.rstrip(". ")
     kind = CaseKind(case.kind).label.lower()
     team = f"our {case.team.name} team" if case.team_id else "our team"
     return f"we have logged your {kind} and {team} is looking into it"

@@ -82,7 +82,7 @@ def test_a_new_tenant_gets_the_defaults():
 @pytest.mark.django_db
 def test_the_management_command_installs_for_existing_tenants(actors, capsys):
     call_command("install_default_templates", "--tenant", "alpha")
-    assert "alpha: 14 templates and 28 versions installed" in capsys.readouterr().out
+    assert "alpha: 15 templates and 30 versions installed" in capsys.readouterr().out
     assert TemplateVersion.objects.for_tenant(actors.tenant_b).count() == 0
     call_command("install_default_templates")
-    assert TemplateVersion.objects.for_tenant(actors.tenant_b).count() == 28
+    assert TemplateVersion.objects.for_tenant(actors.tenant_b).count() == 30

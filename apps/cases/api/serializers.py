@@ -97,6 +97,8 @@ class CaseSerializer(serializers.ModelSerializer):
             "team",
             "order",
             "tags",
+            "initial_assessment",
+            "promised_resolution_at",
             "escalation_level",
             "version",
             "created_at",
@@ -160,6 +162,14 @@ class CaseCreateSerializer(serializers.Serializer):
     )
     order = serializers.CharField(required=False, allow_null=True, help_text="Order number of the customer.")
     tags = serializers.ListField(child=serializers.CharField(max_length=50), required=False, default=list)
+    initial_assessment = serializers.CharField(
+        max_length=300,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="A first assessment quoted in the automatic acknowledgement; without it, the case kind "
+        "and team.",
+    )
 
 
 class CaseUpdateSerializer(VersionedSerializer):
@@ -169,7 +179,15 @@ class CaseUpdateSerializer(VersionedSerializer):
     priority = serializers.ChoiceField(choices=Priority.choices, required=False)
     tags = serializers.ListField(child=serializers.CharField(max_length=50), required=False)
     team = serializers.IntegerField(required=False, allow_null=True, help_text="Team id; null: no team.")
-    team_note = serializers.CharField(required=False, allow_blank=True, help_text="Why the team changes.")
+    team_note = serializers.CharField(
+        required=False, allow_blank=True, help_text="Why the team changes (internal, for the new team)."
+    )
+    team_reason_for_customer = serializers.CharField(
+        max_length=300,
+        required=False,
+        allow_blank=True,
+        help_text="Why the team changes, in the hand-over message to the customer.",
+    )
     order = serializers.CharField(required=False, allow_null=True, help_text="Order number; null unlinks.")
 
 
@@ -186,6 +204,20 @@ class AssignSerializer(VersionedSerializer):
 
 class EscalateSerializer(VersionedSerializer):
     reason = serializers.CharField()
+
+
+class DelaySerializer(VersionedSerializer):
+    cause = serializers.CharField(max_length=300, help_text="Why the case is late (the customer is told).")
+    impact = serializers.CharField(
+        max_length=300,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="What it means for the customer.",
+    )
+    new_expected_at = serializers.DateTimeField(
+        help_text="The new expected resolution (ISO 8601 with offset; without one, the tenant's time zone)."
+    )
 
 
 class NoteSerializer(VersionedSerializer):

@@ -31,6 +31,7 @@ from apps.cases.api.serializers import (
     CasePageSerializer,
     CaseSerializer,
     CaseUpdateSerializer,
+    DelaySerializer,
     EntryCreatedSerializer,
     EscalateSerializer,
     MessageSerializer,
@@ -45,6 +46,7 @@ from apps.cases.queue import QueueSort, QueueView, case_queue, queue_filters_fro
 from apps.cases.selectors import TENANT_WIDE, TenantWide, case_by_reference, case_timeline, team_list
 from apps.cases.services import (
     case_add_note,
+    case_announce_delay,
     case_assign,
     case_change_team,
     case_customer_message,
@@ -214,6 +216,7 @@ class CaseListCreateView(CaseApiView):
             assignee=_user(data.get("assignee")),
             order=_order(tenant, data.get("order")),
             tags=data["tags"],
+            initial_assessment=data["initial_assessment"],
         )
         return self.render_case(request, case.reference, code=status.HTTP_201_CREATED)
 
@@ -248,7 +251,13 @@ class CaseDetailView(CaseApiView):
                 case = case_set_tags(actor=actor, case=case, tags=data["tags"])
             if "team" in data:
                 team = _team(tenant, data["team"])
-                case = case_change_team(actor=actor, case=case, team=team, note=data.get("team_note", ""))
+                case = case_change_team(
+                    actor=actor,
+                    case=case,
+                    team=team,
+                    note=data.get("team_note", ""),
+                    reason_for_customer=data.get("team_reason_for_customer", ""),
+                )
             if "order" in data:
                 case = case_link_order(actor=actor, case=case, order=_order(tenant, data["order"]))
         return self.render_case(request, case.reference)
@@ -327,6 +336,27 @@ class CaseEscalateView(CaseActionView):
         reason = data["reason"]
         case_escalate(
             actor=request_actor(request), case=case, reason=reason, expected_version=data.get("version")
+        )
+
+
+@_action_schema(
+    "Announce a delay to the customer",
+    DelaySerializer,
+    description="Sends the approved `case.delayed` template at once with the cause, the impact and the "
+    "new expected resolution, which the portal and later messages quote from then on. Only an open "
+    "case; the new time must be in the future (400 otherwise).",
+)
+class CaseDelayView(CaseActionView):
+    input_serializer = DelaySerializer
+
+    def act(self, request: Request, case: Case, data: dict[str, Any]) -> None:
+        case_announce_delay(
+            actor=request_actor(request),
+            case=case,
+            cause=data["cause"],
+            impact=data["impact"],
+            new_expected_at=data["new_expected_at"],
+            expected_version=data.get("version"),
         )
 
 

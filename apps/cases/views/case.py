@@ -29,6 +29,7 @@ from apps.cases.exceptions import ConflictError
 from apps.cases.forms import (
     AssignForm,
     CaseForm,
+    DelayForm,
     EscalateForm,
     NoteForm,
     OrderLinkForm,
@@ -45,6 +46,7 @@ from apps.cases.selectors import attachment_for_download, case_by_reference, cas
 from apps.cases.services import (
     SENT_CHANNELS,
     case_add_note,
+    case_announce_delay,
     case_assign,
     case_change_team,
     case_escalate,
@@ -64,7 +66,7 @@ OUTBOUND_KINDS = (EntryKind.MESSAGE_OUT, EntryKind.CUSTOMER_UPDATE)
 CONFLICT_MESSAGE = "Someone else changed this case — reload to see their change."
 
 # The parts of the page where text is typed, by action: kept in place while other forms post.
-TEXT_SECTIONS = {"reply": "composer", "note": "composer", "escalate": "escalate"}
+TEXT_SECTIONS = {"reply": "composer", "note": "composer", "escalate": "escalate", "delay": "delay"}
 
 
 @dataclass(frozen=True)
@@ -122,7 +124,12 @@ def _assign(request: HttpRequest, case: Case, data: dict) -> str:
 def _team(request: HttpRequest, case: Case, data: dict) -> str:
     team = data["team"]
     case_change_team(
-        actor=request.user, case=case, team=team, note=data["note"], expected_version=data["version"]
+        actor=request.user,
+        case=case,
+        team=team,
+        note=data["note"],
+        reason_for_customer=data["reason_for_customer"],
+        expected_version=data["version"],
     )
     if team is None:
         return "The case has no team now."
@@ -134,6 +141,18 @@ def _escalate(request: HttpRequest, case: Case, data: dict) -> str:
         actor=request.user, case=case, reason=data["reason"], expected_version=data["version"]
     )
     return f"Escalated to level {case.escalation_level}."
+
+
+def _delay(request: HttpRequest, case: Case, data: dict) -> str:
+    case_announce_delay(
+        actor=request.user,
+        case=case,
+        cause=data["cause"],
+        impact=data["impact"],
+        new_expected_at=data["new_expected_at"],
+        expected_version=data["version"],
+    )
+    return "Delay notice on its way to the customer."
 
 
 def _order(request: HttpRequest, case: Case, data: dict) -> str:
@@ -161,6 +180,7 @@ ACTIONS: dict[str, CaseAction] = {
     "assign": CaseAction(AssignForm, _assign),
     "team": CaseAction(TeamForm, _team),
     "escalate": CaseAction(EscalateForm, _escalate),
+    "delay": CaseAction(DelayForm, _delay),
     "order": CaseAction(OrderLinkForm, _order),
     "tags": CaseAction(TagsForm, _tags),
     "priority": CaseAction(PriorityForm, _priority),

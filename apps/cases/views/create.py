@@ -50,6 +50,7 @@ def _open(request: HttpRequest, form: CaseCreateForm):
         "assignee": data["assignee"],
         "order": order,
         "tags": data["tags"],
+        "initial_assessment": data["initial_assessment"],
     }
     if data["customer"] is not None:
         return case_open(tenant=request.tenant, actor=request.user, customer=data["customer"], **case_fields)

@@ -252,6 +252,40 @@ LETTERS = {
             "{% endif %}" + GOODBYE
         ),
     ),
+    "case.delayed": Letter(
+        subject="Ihr Vorgang {{ case.reference }} dauert länger als geplant",
+        blocks=(
+            P(
+                "es tut uns leid: Ihr Vorgang {{ case.reference }}"
+                "{% if case.subject %} („{{ case.subject }}“){% endif %} dauert länger als angekündigt, "
+                "weil {{ case.delay_reason }}."
+            ),
+            P("Was das für Sie bedeutet: {{ case.delay_impact }}.", when="case.delay_impact"),
+            P(
+                "Wir rechnen jetzt mit einer Lösung bis {{ case.expected_resolution }}. "
+                "Sollte sich daran etwas ändern, melden wir uns."
+            ),
+            Details(
+                (
+                    ("Vorgangsnummer", "{{ case.reference }}"),
+                    ("Neue voraussichtliche Lösung", "{{ case.expected_resolution }}"),
+                )
+            ),
+            Buttons((("Vorgang ansehen", "links.case"),)),
+            P("Haben Sie Fragen oder möchten Sie etwas ergänzen? Antworten Sie einfach auf diese Nachricht."),
+        ),
+        sms=(
+            "{{ company.name }}: Vorgang {{ case.reference }} verzögert sich, weil {{ case.delay_reason }}. "
+            "Neue voraussichtliche Lösung: {{ case.expected_resolution }}. {{ links.case }}"
+        ),
+        voice=(
+            "Guten Tag {{ customer.full_name }}, dies ist ein automatischer Anruf von {{ company.name }} "
+            "zu Ihrem Vorgang {{ case.reference|spell }}. Es tut uns leid: Er dauert länger als angekündigt, "
+            "weil {{ case.delay_reason }}. "
+            "{% if case.delay_impact %}Was das für Sie bedeutet: {{ case.delay_impact }}. {% endif %}"
+            "Wir rechnen jetzt mit einer Lösung bis {{ case.expected_resolution }}. " + GOODBYE
+        ),
+    ),
     "case.handoff": Letter(
         subject="Ihr Vorgang {{ case.reference }} liegt jetzt bei unserem Team {{ case.team }}",
         blocks=(

@@ -239,6 +239,39 @@ LETTERS = {
             + GOODBYE
         ),
     ),
+    "case.delayed": Letter(
+        subject="Your case {{ case.reference }} will take longer than planned",
+        blocks=(
+            P(
+                "We are sorry: your case {{ case.reference }}"
+                "{% if case.subject %} (“{{ case.subject }}”){% endif %} will take longer than we said, "
+                "because {{ case.delay_reason }}."
+            ),
+            P("What this means for you: {{ case.delay_impact }}.", when="case.delay_impact"),
+            P(
+                "We now expect to resolve it by {{ case.expected_resolution }}. If that changes, we will tell you."
+            ),
+            Details(
+                (
+                    ("Case reference", "{{ case.reference }}"),
+                    ("New expected resolution", "{{ case.expected_resolution }}"),
+                )
+            ),
+            Buttons((("View your case", "links.case"),)),
+            P("If you have questions or anything to add, reply to this message."),
+        ),
+        sms=(
+            "{{ company.name }}: Sorry, case {{ case.reference }} is delayed because {{ case.delay_reason }}. "
+            "New expected resolution: {{ case.expected_resolution }}. {{ links.case }}"
+        ),
+        voice=(
+            "Hello {{ customer.first_name }}, this is an automated call from {{ company.name }} "
+            "about your case {{ case.reference|spell }}. We are sorry: it will take longer than we said, "
+            "because {{ case.delay_reason }}. "
+            "{% if case.delay_impact %}What this means for you: {{ case.delay_impact }}. {% endif %}"
+            "We now expect to resolve it by {{ case.expected_resolution }}. " + GOODBYE
+        ),
+    ),
     "case.handoff": Letter(
         subject="Your case {{ case.reference }} is now with our {{ case.team }} team",
         blocks=(

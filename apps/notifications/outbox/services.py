@@ -13,6 +13,7 @@ commit (`enqueue.dispatch_soon`); rows held back for quiet hours wait for the sw
 import secrets
 import zoneinfo
 from collections.abc import Callable, Iterable, Mapping
+from datetime import datetime
 from functools import partial
 from typing import Any
 
@@ -48,6 +49,10 @@ from apps.tenants.models import Tenant
 Renderer = Callable[[str], Content]
 REPLY_TRIGGER = "reply"
 HANDOFF_TRIGGER = "case.handoff"
+DELAY_TRIGGER = "case.delayed"
+# Customer-visible case entries that announce an event (see apps.cases.services) go with the
+# approved template of that event; any other outbound entry is an agent's reply, sent as written.
+ENTRY_EVENT_TRIGGERS = {"handover": HANDOFF_TRIGGER, "delay": DELAY_TRIGGER}
 
 
 def idempotency_key(*, event_key: str, customer_id: int, channel: str) -> str:
@@ -242,12 +247,35 @@ def notification_request(
     )
 
 
-def _handoff_renderer(tenant: Tenant, case: Case, customer: Customer, row: Notification) -> Renderer | None:
-    """The approved hand-over template, when the tenant has one; fills `row`'s template fields."""
-    version = approved_version(tenant=tenant, key=HANDOFF_TRIGGER, locale=customer.locale)
+def _entry_event_context(entry: TimelineEntry) -> dict[str, Any]:
+    """The variables an event entry carries: why a hand-over happened; a delay's cause, impact and
+    new expected time."""
+    data = entry.data or {}
+    if data.get("event") == "delay":
+        return {
+            "case": {
+                "delay_reason": data.get("cause") or None,
+                "delay_impact": data.get("impact") or None,
+                "expected_resolution": datetime.fromisoformat(data["new_expected_at"]),
+            }
+        }
+    return {"case": {"handoff_reason": data.get("reason") or None}}
+
+
+def _entry_event_renderer(
+    tenant: Tenant, case: Case, customer: Customer, row: Notification, entry: TimelineEntry
+) -> Renderer | None:
+    """The approved template of the entry's event, when the tenant has one; fills `row`'s template fields."""
+    version = approved_version(tenant=tenant, key=row.trigger, locale=customer.locale)
     if version is None:
         return None
-    raw = trigger_context(template_key=HANDOFF_TRIGGER, tenant=tenant, customer=customer, case=case)
+    raw = trigger_context(
+        template_key=row.trigger,
+        tenant=tenant,
+        customer=customer,
+        case=case,
+        extra=_entry_event_context(entry),
+    )
     prepared = prepare_context(raw, locale=version.locale, zone=zoneinfo.ZoneInfo(tenant.time_zone))
     row.template_version, row.locale, row.context = version, version.locale, prepared
     return template_renderer(version, prepared)
@@ -257,12 +285,12 @@ def _handoff_renderer(tenant: Tenant, case: Case, customer: Customer, row: Notif
 def notification_for_timeline_entry(*, tenant: Tenant, case: Case, entry: TimelineEntry) -> Notification:
     """Send an outbound case entry waiting for delivery, and link the entry to its notification.
 
-    An agent's reply goes as written, on the channel the agent chose first. A hand-over notice uses
-    the approved `case.handoff` template when there is one (else the entry's text). Either way the
-    entry stops waiting: when nothing can be sent, the linked notification says why.
+    An agent's reply goes as written, on the channel the agent chose first. A hand-over or delay
+    notice uses the approved `case.handoff` / `case.delayed` template when there is one (else the
+    entry's text). Either way the entry stops waiting: when nothing can be sent, the linked
+    notification says why.
     """
-    is_handoff = (entry.data or {}).get("event") == "handover"
-    trigger = HANDOFF_TRIGGER if is_handoff else REPLY_TRIGGER
+    trigger = ENTRY_EVENT_TRIGGERS.get((entry.data or {}).get("event"), REPLY_TRIGGER)
     event_key = f"timeline:{entry.pk}"
     customer = customer_detail(tenant=tenant, customer_id=case.customer_id)
     row = Notification(
@@ -294,7 +322,8 @@ def notification_for_timeline_entry(*, tenant: Tenant, case: Case, entry: Timeli
                 row, channel=fallback_channel, address="", code="rule_off", reason="The rule for this is off."
             )
         else:
-            render = (_handoff_renderer(tenant, case, customer, row) if is_handoff else None) or (
+            is_event = trigger != REPLY_TRIGGER
+            render = (_entry_event_renderer(tenant, case, customer, row, entry) if is_event else None) or (
                 lambda channel: case_message(case=case, body=entry.body, channel=channel)
             )
             notification = create_on_first_route(

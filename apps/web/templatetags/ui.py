@@ -29,6 +29,7 @@ _ICONS: dict[str, str] = {
     "logout": '<path d="M15 4h4v16h-4"/><path d="M10 8l-4 4 4 4"/><path d="M6 12h10"/>',
     "plus": '<path d="M12 5v14"/><path d="M5 12h14"/>',
     "check": '<path d="M5 12l5 5 9-10"/>',
+    "clock": '<circle cx="12" cy="12" r="9"/><path d="M12 7v5l3 2"/>',
     "chevron-down": '<path d="M6 9l6 6 6-6"/>',
     "copy": '<rect x="8" y="8" width="12" height="12" rx="2"/><path d="M16 8V4H4v12h4"/>',
     "arrow-right": '<path d="M5 12h14"/><path d="M13 6l6 6-6 6"/>',
