@@ -178,7 +178,6 @@ class CalendarTeamsForm(forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
         label="Teams working to this calendar",
-        help_text="Their cases count business time in this calendar, unless a policy names its own.",
         error_messages={
             "invalid_choice": "Choose teams of this workspace.",
             "invalid_pk_value": "Choose teams of this workspace.",
@@ -301,7 +300,9 @@ class PolicyForm(forms.Form):
     )
     match_customer_tag = forms.CharField(required=False, max_length=200, label="Customer tag")
     calendar = forms.ModelChoiceField(
-        queryset=BusinessCalendar.objects.none(), required=False, empty_label="The default calendar"
+        queryset=BusinessCalendar.objects.none(),
+        required=False,
+        empty_label="The case's team's calendar, else the default",
     )
     update_follows_customer_cadence = forms.BooleanField(
         required=False, label="Use the customer's chosen update cadence when they have one"
