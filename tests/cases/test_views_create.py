@@ -60,12 +60,14 @@ def test_opening_a_case_for_an_existing_customer(actors, agent):
             description="Called at 10:00",
             order_number=order.order_number,
             tags="delivery, phone-in",
+            initial_assessment="we can move it to Saturday",
         ),
     )
     case = cases_of(actors.tenant_a).get()
     assert response.status_code == 302 and response["Location"] == f"/app/cases/{case.reference}/"
     assert case.customer_id == customer.pk and case.source_channel == "phone"
     assert case.order_id == order.pk and case.tags == ["delivery", "phone-in"]
+    assert case.initial_assessment == "we can move it to Saturday"
 
 
 def test_preselected_customer_from_the_customer_page(actors, agent):
