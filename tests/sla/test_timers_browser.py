@@ -1,7 +1,8 @@
 """An agent watches a case's SLA clock run out in Chromium: it counts down and turns red, no reload.
 
 The live server runs on real time, so the case's acknowledgement clock (24 calendar hours, for a
-phoned-in case) is moved in the database to three seconds before its end.
+phoned-in case) is moved in the database to a few seconds before its end: enough for the page to
+load on a busy machine before the clock runs out.
 """
 
 from datetime import timedelta
@@ -21,9 +22,12 @@ pytestmark = pytest.mark.browser
 SCREENSHOTS = settings.BASE_DIR / "var" / "screenshots"
 
 
-def _three_seconds_left(case) -> None:
+SECONDS_LEFT = 10
+
+
+def _seconds_left(case) -> None:
     timer = SlaTimer.objects.for_tenant(case.tenant_id).get(case=case, kind=TimerKind.ACKNOWLEDGE)
-    timer.started_at = now() - timer.duration + timedelta(seconds=3)
+    timer.started_at = now() - timer.duration + timedelta(seconds=SECONDS_LEFT)
     timer.automatic_attempted_at = now()  # no approved template was found: the clock runs on
     timer_schedule(timer, grace=timedelta(0))
     timer.save()
@@ -43,14 +47,14 @@ def test_an_agent_sees_a_breaching_case_turn_red_on_the_queue_and_the_case_page(
     page.press("input[name=password]", "Enter")
     page.wait_for_url("**/app/cases/")
 
-    _three_seconds_left(case)
+    _seconds_left(case)
     page.reload()
     clock = page.locator(f"tr[data-reference='{case.reference}'] [data-sla-clock]")
     assert "badge-warning" in clock.get_attribute("class")
     assert clock.inner_text().endswith("left")
 
     page.wait_for_function(
-        "el => el.classList.contains('badge-breached')", arg=clock.element_handle(), timeout=10_000
+        "el => el.classList.contains('badge-breached')", arg=clock.element_handle(), timeout=30_000
     )
     assert "overdue" in clock.inner_text()
     red = clock.evaluate("el => getComputedStyle(el).color")
