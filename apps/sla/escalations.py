@@ -7,15 +7,17 @@ row it replaces is marked superseded, so the queue shows one row per escalated c
 acknowledge, reassign or de-escalate from `/app/escalations/`; resolving or closing the case
 resolves its escalations.
 
-A breached clock raises one level per overdue period of its target (`timer.escalations` is the last
-overdue period it dealt with; `Escalation.timer_level` the period that raised a row). A de-escalation
-gives the supervisor a full period: each still-breached clock of the case raises its next level at the
-first period boundary at least one period after the de-escalation (so within one to two periods),
-also when it had stopped at the top of the matrix. Periods are never reused, so a clock still raises
-at most once per overdue period (`sla_escalation_once_per_timer_level`).
+A breached clock raises one level per overdue period of its target (`timer.escalations` counts its
+raises; `Escalation.timer_level` is the number of the raise that made a row). A de-escalation gives
+the supervisor a full period: each still-breached clock of the case raises its next level exactly one
+period of its target after the de-escalation, in its own time (business or calendar; a paused clock
+counts from when it runs again), also when it had stopped at the top of the matrix, and one level per
+further period after that. It moves `timer.escalate_from`, where the raises are counted from; the
+raise numbers only go up, so a clock raises a row at most once per number
+(`sla_escalation_once_per_timer_level`).
 """
 
-from datetime import datetime, timedelta
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
@@ -110,10 +112,14 @@ def escalation_raise_for_breach(*, timer: SlaTimer, case: Case, at: datetime) ->
         return None
     label = TimerKind(timer.kind).label.lower()
     period = timer.escalations + 1
+    overdue = consumed_until(timer, at) - breach_point(
+        timer, sla_settings_for(case.tenant).status_update_grace
+    )
+    periods = overdue // timer.duration if timer.duration else 0
     note = (
         f"The {label} target was missed."
-        if period == 1
-        else f"The {label} target is overdue by {period - 1} more period(s)."
+        if periods < 1
+        else f"The {label} target is overdue by {periods} more period(s)."
     )
     case = case_escalate(actor=None, case=case, reason=note, trigger="breach")
     escalation = Escalation(
@@ -157,14 +163,8 @@ def escalations_resolve_for_case(*, case: Case, at: datetime) -> int:
     )
 
 
-def _period_after(timer: SlaTimer, at: datetime, grace: timedelta) -> int:
-    """The overdue period of `timer` whose start is at least one full period after `at`, minus one."""
-    periods, rest = divmod(consumed_until(timer, at) - breach_point(timer, grace), timer.duration)
-    return periods + (1 if rest else 0) + 1
-
-
 def escalations_restart_count(*, case: Case, at: datetime) -> list[SlaTimer]:
-    """The case was de-escalated: its breached clocks count a full period from now before raising again."""
+    """The case was de-escalated: its breached clocks raise again exactly one period from now."""
     grace = sla_settings_for(case.tenant).status_update_grace
     timers = [
         timer
@@ -176,10 +176,11 @@ def escalations_restart_count(*, case: Case, at: datetime) -> list[SlaTimer]:
     ]
     for timer in timers:
         timer.tenant = case.tenant
-        timer.escalations = max(timer.escalations, _period_after(timer, at, grace))
+        # The next raise (number escalations + 1) comes one period from the clock's time now.
+        timer.escalate_from = consumed_until(timer, at) + timer.duration * (1 - timer.escalations)
         timer_schedule(timer, grace=grace)
         timer.updated_at = at
-        timer.save(update_fields=["escalations", "due_at", "warn_at", "next_action_at", "updated_at"])
+        timer.save(update_fields=["escalate_from", "due_at", "warn_at", "next_action_at", "updated_at"])
     if timers:
         parts = [
             f"{TimerKind(t.kind).label.lower()} "
@@ -190,7 +191,10 @@ def escalations_restart_count(*, case: Case, at: datetime) -> list[SlaTimer]:
             case=case,
             action="sla.escalation_rescheduled",
             body=f"After the de-escalation, still-missed targets escalate again: {'; '.join(parts)}.",
-            data={"timer_ids": [t.pk for t in timers], "periods": [t.escalations for t in timers]},
+            data={
+                "timer_ids": [t.pk for t in timers],
+                "next_raise_at": [t.next_action_at.isoformat() if t.next_action_at else None for t in timers],
+            },
         )
     return timers
 

@@ -49,7 +49,10 @@ class BusinessCalendar(TenantOwnedModel):
     subdivision = models.CharField(
         max_length=10, blank=True, help_text="State or region whose extra holidays also apply, e.g. ENG."
     )
-    is_default = models.BooleanField(default=False, help_text="Used by policies that name no calendar.")
+    is_default = models.BooleanField(
+        default=False,
+        help_text="Used when neither the policy nor the case's team names a calendar.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -243,7 +246,7 @@ class SlaPolicy(TenantOwnedModel):
         blank=True,
         on_delete=models.PROTECT,
         related_name="policies",
-        help_text="Blank: the tenant's default calendar.",
+        help_text="Blank: the case's team's calendar, else the tenant's default calendar.",
     )
     acknowledge_within = models.DurationField(null=True, blank=True)
     acknowledge_basis = _basis_field()

@@ -82,7 +82,15 @@ class SlaTimer(TenantOwnedModel):
     warned_at = models.DateTimeField(null=True, blank=True)
     breached_at = models.DateTimeField(null=True, blank=True)
     escalations = models.PositiveSmallIntegerField(
-        default=0, help_text="Escalation levels this timer has raised (one per overdue period)."
+        default=0,
+        help_text="Levels this breached clock has raised so far; the next raise is number escalations + 1.",
+    )
+    escalate_from = models.DurationField(
+        null=True,
+        blank=True,
+        help_text="Clock time from which raises are counted: raise n comes at escalate_from + (n - 1) "
+        "x duration. Blank: the breach point. A de-escalation moves it so the next raise is one "
+        "period away.",
     )
     automatic_attempted_at = models.DateTimeField(
         null=True, blank=True, help_text="When Tidings tried the automatic send (acknowledgement, update)."
@@ -179,7 +187,7 @@ class Escalation(TenantOwnedModel):
     level = models.PositiveSmallIntegerField(validators=[MinValueValidator(1)])
     level_name = models.CharField(max_length=100, blank=True, help_text="The matrix level's name then.")
     timer_level = models.PositiveSmallIntegerField(
-        null=True, blank=True, help_text="For a breach: which overdue period of its timer raised it (1, 2 …)."
+        null=True, blank=True, help_text="For a breach: which raise of its timer this is (1, 2 …)."
     )
     reason = models.CharField(max_length=10, choices=EscalationReason.choices)
     note = models.CharField(max_length=500, blank=True)

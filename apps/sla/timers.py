@@ -11,7 +11,8 @@ time already used stays used, counted in the old calendar; the rest is counted i
 The thresholds, in the order the sweeper meets them:
 
     target timers  warn at duration x warn_share → breach at duration → one level more every further
-                   duration (2 x, 3 x …) until the top of the escalation matrix
+                   duration (2 x, 3 x …) until the top of the escalation matrix; after a
+                   de-escalation the next level comes one duration later (`escalate_from`)
     update timer   remind the assignee at duration → at duration + grace send the update (tenant
                    setting) or breach, then escalate like the others
     auto_close     close at duration (calendar time)
@@ -55,6 +56,13 @@ def breach_point(timer: SlaTimer, grace: timedelta) -> timedelta:
     return timer.duration + (grace if timer.kind == TimerKind.UPDATE else ZERO)
 
 
+def raise_point(timer: SlaTimer, grace: timedelta, n: int) -> timedelta:
+    """Clock time of the timer's `n`th raise: one period apart, counted from `escalate_from`
+    (moved by a de-escalation), else from the breach point."""
+    start = breach_point(timer, grace) if timer.escalate_from is None else timer.escalate_from
+    return start + timer.duration * (n - 1)
+
+
 def next_threshold(timer: SlaTimer, grace: timedelta) -> timedelta | None:
     """Clock time at which the sweeper must act next, given the timer's state; None: nothing due."""
     if timer.state not in SWEPT_STATES:
@@ -64,7 +72,7 @@ def next_threshold(timer: SlaTimer, grace: timedelta) -> timedelta | None:
     if timer.kind == TimerKind.ACKNOWLEDGE and timer.automatic_attempted_at is None:
         return ZERO  # the automatic acknowledgement goes out at once
     if timer.state == TimerState.BREACHED:
-        return breach_point(timer, grace) + timer.duration * timer.escalations
+        return raise_point(timer, grace, timer.escalations + 1)
     if timer.state == TimerState.RUNNING:
         if timer.kind == TimerKind.UPDATE:
             return timer.duration  # the reminder
