@@ -23,19 +23,27 @@ def _reference(obj: Any) -> tuple[str, str]:
     raise TypeError(f"Cannot reference {obj!r} in the audit log.")
 
 
-def _lock_chain_head(tenant: Tenant) -> AuditChainHead:
-    # INSERT … ON CONFLICT so two first writers of a tenant cannot both create the head; then the
-    # row lock serialises appenders per tenant until their transactions end, keeping one chain.
+def _lock_chain_head(tenant: Tenant) -> tuple[int, str]:
+    """(last seq, last hash) of the tenant's chain, its head row locked until the transaction ends.
+
+    One statement: INSERT … ON CONFLICT DO UPDATE creates the head for a tenant's first event (two
+    first writers cannot both create it) and otherwise takes the row lock, which serialises
+    appenders per tenant, keeping one chain. The no-op update returns the committed values.
+    """
     with connection.cursor() as cursor:
         cursor.execute(
             "INSERT INTO audit_auditchainhead (tenant_id, last_seq, last_hash) VALUES (%s, 0, '') "
-            "ON CONFLICT (tenant_id) DO NOTHING",
+            "ON CONFLICT (tenant_id) DO UPDATE SET last_seq = audit_auditchainhead.last_seq "
+            "RETURNING last_seq, last_hash",
             [tenant.pk],
         )
-    return AuditChainHead.objects.select_for_update().get(tenant=tenant)
+        last_seq, last_hash = cursor.fetchone()
+    return last_seq, last_hash
 
 
-@transaction.atomic
+# No savepoint of its own: called inside the transaction of the write it records, an error here
+# fails that whole transaction anyway (and outside one, this is the transaction).
+@transaction.atomic(savepoint=False)
 def audit_record(
     *,
     tenant: Tenant,
@@ -50,12 +58,12 @@ def audit_record(
     `actor` and `target` are model instances (or `("type", id)` pairs, or None for the system).
     `changes` and `metadata` must hold no personal data: ids, field names, statuses, counts.
     """
-    head = _lock_chain_head(tenant)
+    last_seq, last_hash = _lock_chain_head(tenant)
     actor_type, actor_id = _reference(actor)
     target_type, target_id = _reference(target)
     fields = {
         "tenant_id": tenant.pk,
-        "seq": head.last_seq + 1,
+        "seq": last_seq + 1,
         "occurred_at": timezone.now(),
         "actor_type": actor_type,
         "actor_id": actor_id,
@@ -64,7 +72,7 @@ def audit_record(
         "target_id": target_id,
         "changes": changes or {},
         "metadata": metadata or {},
-        "prev_hash": head.last_hash,
+        "prev_hash": last_hash,
     }
     digest = event_hash(**fields)
     event = AuditEvent.objects.create(**fields, hash=digest)

@@ -158,7 +158,16 @@ def policy_for(
 
 
 def escalation_matrix(*, tenant: Tenant) -> list[EscalationLevel]:
-    return list(EscalationLevel.objects.for_tenant(tenant).select_related("user").order_by("level"))
+    """The tenant's matrix, lowest level first.
+
+    Read once per Tenant instance, like its SLA settings: a sweep asks for every breach and sees one
+    answer (`escalation_matrix_set` and `sla_install_defaults` drop it from the instance they were given).
+    """
+    cached = getattr(tenant, "_escalation_matrix", None)
+    if cached is None:
+        cached = list(EscalationLevel.objects.for_tenant(tenant).select_related("user").order_by("level"))
+        tenant._escalation_matrix = cached
+    return list(cached)
 
 
 def resolve_due_times(*, tenant: Tenant, case_ids: Iterable[int]) -> dict[int, datetime]:

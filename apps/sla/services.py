@@ -419,6 +419,7 @@ def escalation_matrix_set(
         rows.append(row)
     EscalationLevel.objects.for_tenant(tenant).delete()
     EscalationLevel.objects.bulk_create(rows)
+    tenant._escalation_matrix = None  # read afresh by `escalation_matrix`
     audit_record(
         tenant=tenant,
         actor=actor,
@@ -491,6 +492,7 @@ def sla_install_defaults(*, tenant: Tenant, country: str | None = None) -> bool:
             for spec in DEFAULT_ESCALATION
         )
         installed.append("escalation_matrix")
+        tenant._escalation_matrix = None
     if installed:
         audit_record(
             tenant=tenant,
