@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("apps.web.urls")),
     path("app/cases/", include("apps.cases.urls")),
     path("app/customers/", include("apps.customers.urls")),
+    path("app/settings/teams/", include("apps.cases.team_urls")),
     path("", include("apps.sla.urls")),  # /app/settings/sla/...
     path("app/templates/", include("apps.message_templates.urls")),
     path("", include("apps.notifications.urls")),  # /app/dev-outbox/ and /webhooks/...

@@ -14,6 +14,7 @@ from django.test import Client
 
 from apps.accounts.models import User
 from apps.tenants.models import Role, Tenant
+from config.celery_app import app as celery_app
 from tests.factories import MembershipFactory, TenantFactory
 
 # Playwright's sync API runs an event loop in the test thread; Django would then refuse ORM calls
@@ -98,6 +99,15 @@ class Actors:
     supervisor_a: User
     admin_a: User
     staff_b: User
+
+
+@pytest.fixture
+def eager_tasks():
+    """Celery tasks run in-process when enqueued (on commit, see django_capture_on_commit_callbacks)."""
+    previous = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = True
+    yield
+    celery_app.conf.task_always_eager = previous
 
 
 @pytest.fixture

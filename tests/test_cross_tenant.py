@@ -82,6 +82,21 @@ def _key_of_a(actors: Actors) -> int:
     return make_api_key(actors.tenant_a, name="Tenant A's key")[0].pk
 
 
+def _team_of_a(actors: Actors) -> int:
+    from tests.cases.factories import TeamFactory
+
+    return TeamFactory(tenant=actors.tenant_a).pk
+
+
+def _team_member_path_of_a(actors: Actors) -> str:
+    from apps.cases.services import team_add_member
+    from tests.cases.factories import TeamFactory
+
+    team = TeamFactory(tenant=actors.tenant_a)
+    team_add_member(actor=None, team=team, user=actors.agent_a)
+    return f"/app/settings/teams/{team.pk}/members/{actors.agent_a.pk}/remove/"
+
+
 def _customer_of_a(actors: Actors) -> int:
     from tests.customers.factories import CustomerFactory
 
@@ -201,6 +216,19 @@ REGISTRY: dict[str, Probe] = {
     "app/settings/api-keys/": page("/app/settings/api-keys/"),
     "app/settings/api-keys/<int:pk>/revoke/": object_page(
         lambda a: f"/app/settings/api-keys/{_key_of_a(a)}/revoke/", "post"
+    ),
+    # ---- apps/cases: Settings → Teams
+    "app/settings/teams/": page("/app/settings/teams/"),
+    "app/settings/teams/<int:pk>/": object_page(lambda a: f"/app/settings/teams/{_team_of_a(a)}/"),
+    "app/settings/teams/<int:pk>/members/": object_page(
+        lambda a: f"/app/settings/teams/{_team_of_a(a)}/members/", "post"
+    ),
+    "app/settings/teams/<int:pk>/members/<int:user_pk>/remove/": object_page(_team_member_path_of_a, "post"),
+    "app/settings/teams/<int:pk>/calendar/": object_page(
+        lambda a: f"/app/settings/teams/{_team_of_a(a)}/calendar/", "post"
+    ),
+    "app/settings/teams/<int:pk>/delete/": object_page(
+        lambda a: f"/app/settings/teams/{_team_of_a(a)}/delete/", "post"
     ),
     # ---- apps/notifications: dev outbox (the /webhooks/ URLs are checked in tests/notifications)
     "app/dev-outbox/": page("/app/dev-outbox/"),

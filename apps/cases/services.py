@@ -10,13 +10,13 @@ through its principal); they check everything about the change itself.
 """
 
 import zoneinfo
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 
 from apps.accounts.models import User
 from apps.audit.services import audit_record
@@ -232,14 +232,66 @@ MILESTONE_FIELDS = ("status", "acknowledged_at", "resolved_at", "closed_at", "pr
 # --- teams ----------------------------------------------------------------------------------------
 
 
+def _team_name(tenant: Tenant, name: str, *, other_than: Team | None = None) -> str:
+    """The stripped name, refused when blank or when another team of the tenant has it (any case).
+
+    Two admins creating the same name at once: one insert fails on the unique constraint, which
+    the callers turn into the same message.
+    """
+    name = _require_text(name, "name", "Give the team a name.")
+    teams = Team.objects.for_tenant(tenant).filter(name__iexact=name)
+    if other_than is not None:
+        teams = teams.exclude(pk=other_than.pk)
+    if teams.exists():
+        raise ValidationError({"name": "A team with this name exists."})
+    return name
+
+
+def _save_team(save: Callable[[], Any]) -> None:
+    try:
+        with transaction.atomic():
+            save()
+    except IntegrityError as error:
+        raise ValidationError({"name": "A team with this name exists."}) from error
+
+
 @transaction.atomic
 def team_create(*, tenant: Tenant, actor: Actor, name: str, description: str = "") -> Team:
-    name = _require_text(name, "name", "Give the team a name.")
-    if Team.objects.for_tenant(tenant).filter(name__iexact=name).exists():
-        raise ValidationError({"name": "A team with this name exists."})
-    team = Team.objects.create(tenant=tenant, name=name, description=description.strip())
+    team = Team(tenant=tenant, name=_team_name(tenant, name), description=(description or "").strip())
+    _save_team(team.save)
     audit_record(tenant=tenant, actor=actor, action="team.created", target=team)
     return team
+
+
+@transaction.atomic
+def team_update(*, tenant: Tenant, actor: Actor, team: Team, name: str, description: str = "") -> Team:
+    """Rename the team or change its description (the same name rule as `team_create`)."""
+    if team.tenant_id != tenant.pk:
+        raise ValidationError("No such team.")
+    before = {"name": team.name, "description": team.description}
+    team.name = _team_name(tenant, name, other_than=team)
+    team.description = (description or "").strip()
+    after = {"name": team.name, "description": team.description}
+    changes = {field: [before[field], after[field]] for field in before if before[field] != after[field]}
+    if changes:
+        _save_team(lambda: team.save(update_fields=list(changes)))
+        audit_record(tenant=tenant, actor=actor, action="team.updated", target=team, changes=changes)
+    return team
+
+
+@transaction.atomic
+def team_delete(*, tenant: Tenant, actor: Actor, team: Team) -> None:
+    """Delete a team without open cases; its closed cases keep no team (team=NULL).
+
+    Refused while cases are open: they would lose their routing and visibility. The team row is
+    locked first, so a case opened into the team meanwhile waits and then fails its foreign key.
+    """
+    if not Team.objects.for_tenant(tenant).select_for_update().filter(pk=team.pk).exists():
+        raise ValidationError("No such team.")
+    if Case.objects.for_tenant(tenant).filter(team=team, status__in=OPEN_STATUSES).exists():
+        raise ValidationError("The team has open cases; move them to another team first.")
+    audit_record(tenant=tenant, actor=actor, action="team.deleted", target=team, metadata={"name": team.name})
+    Team.objects.for_tenant(tenant).filter(pk=team.pk).delete()
 
 
 @transaction.atomic

@@ -250,6 +250,35 @@ def calendar_teams_set(
 
 
 @transaction.atomic
+def team_calendar_set(
+    *, tenant: Tenant, actor: User | None, team: Team, calendar: BusinessCalendar | None
+) -> None:
+    """Make `team` work to `calendar`, or to the default calendar when None.
+
+    The one-team view of `calendar_teams_set` (the team's settings page): same link, same lock,
+    and the team's open cases are recomputed after commit when its calendar changed.
+    """
+    if team.tenant_id != tenant.pk or (calendar is not None and calendar.tenant_id != tenant.pk):
+        raise ValidationError({"calendar": "Choose a calendar of this workspace."})
+    Tenant.objects.select_for_update().filter(pk=tenant.pk).first()  # as in calendar_teams_set
+    link = TeamCalendar.objects.for_tenant(tenant).filter(team=team)
+    before = link.values_list("calendar_id", flat=True).first()
+    after = calendar.pk if calendar is not None else None
+    if before == after:
+        return
+    if calendar is None:
+        link.delete()
+    elif before is None:
+        TeamCalendar.objects.create(tenant=tenant, team=team, calendar=calendar)
+    else:
+        link.update(calendar=calendar)
+    changes = {"calendar_id": [before, after]}
+    audit_record(tenant=tenant, actor=actor, action="team.calendar_set", target=team, changes=changes)
+    cause = f"team calendar set to {calendar.name}" if calendar else "team calendar set to the default"
+    _recompute_open_cases(tenant.pk, team_ids=[team.pk], cause=cause)
+
+
+@transaction.atomic
 def closure_add(
     *,
     tenant: Tenant,

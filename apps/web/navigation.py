@@ -87,7 +87,7 @@ NAVIGATION: list[NavEntry] = [
         "web:settings",
         Role.ADMIN,
         icon="settings",
-        description="Branding, members and API keys.",
+        description="Branding, members, teams and API keys.",
         shortcut="g s",
     ),
 ]
@@ -95,6 +95,7 @@ NAVIGATION: list[NavEntry] = [
 SETTINGS_TABS: list[NavEntry] = [
     NavEntry("General", "web:settings", Role.ADMIN, match_prefix=False),
     NavEntry("Members", "web:settings_members", Role.ADMIN),
+    NavEntry("Teams", "teams:list", Role.ADMIN),
     NavEntry("API keys", "web:settings_api_keys", Role.ADMIN),
     NavEntry("SLA and hours", "sla:policies", Role.ADMIN),
     NavEntry("Notifications", "notifications:rules", Role.SUPERVISOR),

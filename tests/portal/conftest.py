@@ -9,7 +9,6 @@ from django.core import mail
 from apps.customers.models import Customer
 from apps.portal.session import SESSION_KEY
 from apps.tenants.models import Tenant
-from config.celery_app import app as celery_app
 from tests.conftest import Actors, client_for
 from tests.customers.factories import CustomerFactory
 
@@ -39,15 +38,6 @@ def media(settings, tmp_path):
     """Uploaded and generated files go to a fresh directory (request it before creating files)."""
     settings.MEDIA_ROOT = str(tmp_path)
     return tmp_path
-
-
-@pytest.fixture
-def eager_tasks():
-    """Celery tasks run in-process when enqueued (on commit, see django_capture_on_commit_callbacks)."""
-    previous = celery_app.conf.task_always_eager
-    celery_app.conf.task_always_eager = True
-    yield
-    celery_app.conf.task_always_eager = previous
 
 
 def signed_in(customer: Customer, client=None):
