@@ -22,7 +22,15 @@ class TeamForm(forms.Form):
 class TeamMemberAddForm(forms.Form):
     """Active staff of the tenant not yet in the team."""
 
-    user = forms.ModelChoiceField(queryset=None, label="Person", empty_label="Choose a person…")
+    user = forms.ModelChoiceField(
+        queryset=None,
+        label="Person",
+        empty_label="Choose a person…",
+        error_messages={
+            "required": "Choose the person to add.",
+            "invalid_choice": "Choose an active member of the workspace who is not in the team yet.",
+        },
+    )
 
     def __init__(self, *args: Any, tenant: Tenant, team: Team, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

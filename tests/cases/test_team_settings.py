@@ -51,7 +51,7 @@ class TestList:
         assert actors.agent_a.full_name in row and actors.supervisor_a.full_name in row
         assert '<span class="badge badge-supervisor">Supervisor</span>' in row
         assert "Default (Office hours)" in row
-        assert '<td data-label="Open cases" class="text-right">1</td>' in row
+        assert '<td data-label="Open cases" class="nowrap">1</td>' in row
         assert 'href="/app/settings/teams/"' in html  # the settings tab
 
     def test_a_team_with_its_own_calendar_shows_its_name(self, actors, admin, team):
