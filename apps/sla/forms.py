@@ -9,6 +9,7 @@ import zoneinfo
 from datetime import time
 from decimal import Decimal
 from functools import lru_cache
+from typing import Any
 
 import holidays
 from django import forms
@@ -244,15 +245,28 @@ class TryCaseForm(forms.Form):
     tags = forms.CharField(
         required=False, max_length=200, label="Customer tags", help_text="Comma-separated."
     )
+    team = forms.ModelChoiceField(
+        queryset=Team.objects.none(),
+        required=False,
+        empty_label="No team",
+        help_text="Its calendar applies unless a policy names one.",
+        error_messages={"invalid_choice": "There is no such team."},
+    )
+
+    def __init__(self, *args: Any, tenant: Tenant, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["team"].queryset = Team.objects.for_tenant(tenant).order_by("name")
 
     def case_attributes(self) -> dict:
         data = self.cleaned_data
         tags = [tag for tag in data.get("tags", "").split(",") if tag.strip()]
+        team = data.get("team")
         return {
             "kind": data.get("kind", ""),
             "priority": data.get("priority", ""),
             "channel": data.get("channel", ""),
             "tags": tags,
+            "team_id": team.pk if team else None,
         }
 
 

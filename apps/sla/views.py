@@ -104,7 +104,7 @@ def render_settings(request: HttpRequest, template: str, context: dict) -> HttpR
 def policies(request: HttpRequest) -> HttpResponse:
     tenant = request.tenant
     rows = list(policies_of_tenant(tenant=tenant))
-    try_form = TryCaseForm(request.GET or {"channel": "email", "priority": "normal"})
+    try_form = TryCaseForm(request.GET or {"channel": "email", "priority": "normal"}, tenant=tenant)
     preview = None
     if try_form.is_valid():
         effective = policy_for(tenant=tenant, **try_form.case_attributes())

@@ -261,3 +261,24 @@ class TestSettingsPage:
 
         assert "Teams work to this calendar" in response.text
         assert BusinessCalendar.objects.for_tenant(tenant).filter(pk=new_york.pk).exists()
+
+
+class TestTryACase:
+    def test_the_policies_page_previews_a_case_of_a_team_in_its_calendar(self, tenant, actors, us_team):
+        admin = client_for(tenant, actors.admin_a)
+
+        with_team = admin.get(reverse("sla:policies"), {"channel": "email", "team": us_team.pk})
+        without = admin.get(reverse("sla:policies"), {"channel": "email"})
+
+        assert "Counted in “New York desk” (America/New_York)" in with_team.content.decode()
+        assert "Counted in “Office hours” (Europe/London)" in without.content.decode()
+
+    def test_another_tenants_team_is_a_form_error_not_a_preview(self, tenant, actors):
+        foreign = TeamFactory(tenant=actors.tenant_b)
+        admin = client_for(tenant, actors.admin_a)
+
+        response = admin.get(reverse("sla:policies"), {"channel": "email", "team": foreign.pk})
+
+        assert response.status_code == 200
+        assert "There is no such team." in response.content.decode()
+        assert "Counted in" not in response.content.decode()
