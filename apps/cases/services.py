@@ -99,6 +99,8 @@ def _lock(case: Case, expected_version: int | None) -> Case:
         .select_related("tenant", "customer")
         .get(pk=case.pk)
     )
+    if Case.tenant.is_cached(case):
+        locked.tenant = case.tenant  # the caller's instance: what it has read once (settings) stays read
     if expected_version is not None and locked.version != expected_version:
         raise ConflictError(
             reference=locked.reference, expected_version=expected_version, current_version=locked.version

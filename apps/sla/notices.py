@@ -15,6 +15,7 @@ from django.db.models import QuerySet
 from apps.accounts.models import User
 from apps.cases.models import Case, TeamMembership
 from apps.common.clock import now
+from apps.sla.held import held
 from apps.sla.models import StaffNotice
 from apps.sla.tenant_settings import sla_settings_for
 from apps.tenants.models import Membership, Role, Tenant
@@ -23,13 +24,13 @@ SUPERVISING_ROLES = (Role.SUPERVISOR, Role.ADMIN)
 
 
 def _active_user_ids(tenant: Tenant, user_ids: Iterable[int]) -> list[int]:
-    wanted = {user_id for user_id in user_ids if user_id}
+    wanted = frozenset(user_id for user_id in user_ids if user_id)
     if not wanted:
         return []
     active = Membership.objects.for_tenant(tenant).filter(
         user_id__in=wanted, is_active=True, user__is_active=True
     )
-    return sorted(active.values_list("user_id", flat=True))
+    return held(tenant, ("active", wanted), lambda: sorted(active.values_list("user_id", flat=True)))
 
 
 def supervisors_of(*, case: Case) -> list[int]:

@@ -8,6 +8,7 @@ from django.db.models import Count, Prefetch, QuerySet
 
 from apps.sla.business_time import CalendarSnapshot, end_minutes_of, minutes_of
 from apps.sla.defaults import DEFAULT_OPENING_HOURS
+from apps.sla.held import held
 from apps.sla.models import (
     BusinessCalendar,
     CalendarClosure,
@@ -64,6 +65,10 @@ def calendar_snapshot(*, tenant: Tenant, calendar_id: int | None = None) -> Cale
     Services that change a calendar drop its cache entries on commit. A calendar id that is not
     the tenant's falls back to the default calendar, as a policy whose calendar is gone would.
     """
+    return held(tenant, ("calendar", calendar_id), lambda: _cached_snapshot(tenant, calendar_id))
+
+
+def _cached_snapshot(tenant: Tenant, calendar_id: int | None) -> CalendarSnapshot:
     key = snapshot_cache_key(tenant.pk, calendar_id)
     snapshot = cache.get(key)
     if snapshot is None:

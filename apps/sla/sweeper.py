@@ -26,6 +26,7 @@ from datetime import datetime, timedelta
 from apps.cases.models import Case
 from apps.common.clock import now
 from apps.sla.actions import timer_act
+from apps.sla.held import reads_held
 from apps.sla.models import SlaTimer, TimerKind
 from apps.sla.tenant_settings import sla_settings_for
 from apps.sla.timer_models import SWEPT_STATES
@@ -89,7 +90,7 @@ def _locked_case(tenant: Tenant, case_id: int) -> Case | None:
 def timer_fire(*, tenant: Tenant, timer_id: int, at: datetime | None = None) -> str:
     """Act on one timer if (and only if) something is due now; return what happened."""
     at = at or now()
-    with tenant_context(tenant):
+    with tenant_context(tenant), reads_held(tenant):
         timer = (
             SlaTimer.objects.for_tenant(tenant)
             .select_for_update(skip_locked=True)

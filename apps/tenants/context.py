@@ -48,13 +48,17 @@ def _write_settings(tenant_id: str, bypass: str) -> None:
 
 @contextmanager
 def _db_scope(tenant_id: str, bypass: str) -> Iterator[None]:
+    # An outermost transaction (autocommit on) takes its local settings with it when it ends; only a
+    # savepoint inside an enclosing transaction has settings to read and give back.
+    nested = connection.in_atomic_block or not connection.get_autocommit()
     with transaction.atomic():
-        previous = _read_settings()
+        previous = _read_settings() if nested else None
         _write_settings(tenant_id, bypass)
         yield
         # On an exception the (savepoint) rollback restores the settings; on success restore them
         # ourselves so that an enclosing transaction continues with its own scope.
-        _write_settings(*previous)
+        if previous is not None:
+            _write_settings(*previous)
 
 
 @contextmanager
