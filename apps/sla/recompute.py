@@ -26,14 +26,17 @@ def timers_recompute_for_tenant(
     at: datetime,
     cause: str = RECOMPUTE_CAUSE,
     team_ids: Collection[int] | None = None,
+    customer_id: int | None = None,
 ) -> int:
     """Recompute the live clocks of every case of `tenant` that has some (only the cases of
-    `team_ids` when given); returns how many cases changed."""
+    `team_ids`, or of one customer, when given); returns how many cases changed."""
     changed = 0
     after = 0
     timers = SlaTimer.objects.for_tenant(tenant).filter(state__in=LIVE_STATES, kind__in=CASE_TIMER_KINDS)
     if team_ids is not None:
         timers = timers.filter(case__team_id__in=list(team_ids))
+    if customer_id is not None:
+        timers = timers.filter(case__customer_id=customer_id)
     while True:
         with tenant_context(tenant):
             case_ids = list(

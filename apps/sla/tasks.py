@@ -45,12 +45,18 @@ def sla_fire_timer(*, tenant_id: int, timer_id: int) -> str:
 
 @shared_task(ignore_result=True)
 def sla_recompute_tenant(
-    *, tenant_id: int, team_ids: list[int] | None = None, cause: str = RECOMPUTE_CAUSE
+    *,
+    tenant_id: int,
+    team_ids: list[int] | None = None,
+    customer_id: int | None = None,
+    cause: str = RECOMPUTE_CAUSE,
 ) -> int:
     tenant = _tenant(tenant_id)
     if tenant is None:
         return 0
-    return timers_recompute_for_tenant(tenant=tenant, at=now(), cause=cause, team_ids=team_ids)
+    return timers_recompute_for_tenant(
+        tenant=tenant, at=now(), cause=cause, team_ids=team_ids, customer_id=customer_id
+    )
 
 
 def _case_url(tenant: Tenant, reference: str) -> str:

@@ -18,6 +18,7 @@ from apps.customers.services import customer_update
 from apps.notifications.handlers import on_domain_event as notifications_on_domain_event
 from apps.notifications.outbox.models import Notification
 from apps.portal.services.account import portal_preferences_save
+from apps.sla import customer_changes
 from apps.sla.services import policy_create
 from tests.customers.factories import CustomerFactory
 from tests.sla.factories import open_case, sla_ready, timer_of
@@ -126,3 +127,23 @@ def test_the_notification_pipeline_ignores_customer_updated(tenant, customer):
     )
 
     assert Notification.objects.for_tenant(tenant).count() == before
+
+
+def test_a_customer_with_many_open_cases_is_recomputed_by_a_task_after_commit(
+    tenant, customer, actors, monkeypatch, django_capture_on_commit_callbacks, eager_tasks
+):
+    monkeypatch.setattr(customer_changes, "INLINE_CASES", 1)  # a business account with many cases
+    cases = [open_case(tenant, MONDAY_9, customer=customer, source_channel="email") for _ in range(2)]
+
+    with time_machine.travel(local(2025, 6, 9, 11), tick=False):
+        with django_capture_on_commit_callbacks() as after_commit:
+            customer_update(actor=actors.agent_a, customer=customer, changes={"tags": ["VIP"]})
+        # Nothing moved inside the customer's transaction: the clocks wait for the task.
+        assert [timer_of(case, "resolve").duration for case in cases] == [timedelta(hours=40)] * 2
+        for callback in after_commit:
+            callback()
+
+    for case in cases:
+        resolve = timer_of(case, "resolve")
+        assert (resolve.duration, resolve.consumed) == (timedelta(hours=16), timedelta(hours=2))
+        assert "the customer's tags changed" in recomputed_entries(case).get().body
