@@ -22,7 +22,7 @@ DEMO_PASSWORD = "tidings-demo"  # noqa: S105  (published demo logins, printed at
 # admin only), inside system_context() and the one transaction of the whole command. It must be
 # idempotent: look rows up by a natural key before creating them. Find staff with
 # `Membership.objects.for_tenant(tenant).filter(role=...)`.
-DEMO_SEEDERS: list[str] = ["apps.customers.demo", "apps.cases.demo", "apps.portal.demo"]
+DEMO_SEEDERS: list[str] = ["apps.customers.demo", "apps.cases.demo", "apps.sla.demo", "apps.portal.demo"]
 
 
 @dataclass(frozen=True)
