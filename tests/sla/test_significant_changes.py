@@ -227,3 +227,36 @@ def test_the_api_announces_a_delay_with_clear_errors(tenant, actors):
     body = done.json()
     assert datetime.fromisoformat(body["promised_resolution_at"]) == NEW_TIME
     assert body["timeline"][-1]["data"]["event"] == "delay"
+
+
+def test_with_htmx_the_delay_card_is_replaced_only_by_its_own_form_and_hides_once_resolved(tenant, actors):
+    case = open_case(tenant, MONDAY_0900)
+    agent = client_for(tenant, actors.agent_a)
+    htmx = {"HTTP_HX_REQUEST": "true"}
+
+    with time_machine.travel(ELEVEN, tick=False):
+        sent = agent.post(
+            f"/app/cases/{case.reference}/delay/",
+            {"version": case.version, "cause": CAUSE, "new_expected_at": "2025-06-20T17:00"},
+            **htmx,
+        )
+        html = sent.content.decode()
+        assert sent.status_code == 200 and "Delay notice on its way to the customer." in html
+        card = html[html.index('id="case-delay"') :]
+        assert "The customer was told: resolved by" in card and CAUSE not in card[: card.index("</form>")]
+
+        version = reload(case).version
+        noted = agent.post(
+            f"/app/cases/{case.reference}/note/", {"version": version, "body": "Chasing the supplier"}, **htmx
+        )
+        html = noted.content.decode()
+        assert 'id="case-delay"' not in html  # text being typed in the delay card stays
+        assert f'name="version" value="{version + 1}" id="version-delay" hx-swap-oob="true"' in html
+
+        resolved = agent.post(
+            f"/app/cases/{case.reference}/status/",
+            {"version": version + 1, "to_status": "resolved", "reason": "Part fitted"},
+            **htmx,
+        )
+    html = resolved.content.decode()
+    assert '<section id="case-delay" class="card case-delay" aria-labelledby="delay-title" hidden' in html
